@@ -1,0 +1,128 @@
+import { createPublicClient, createWalletClient, defineChain, getAddress, type Hex, http } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import artifact from "../contracts/DstackApp.json";
+
+/**
+ * ABI of emulator/contracts/DstackApp.sol. The function, event and error signatures are those of the dstack
+ * DstackApp contract (reference §7.1); a test checks this list against the solc output of the source.
+ */
+export const dstackAppAbi = [
+  {
+    type: "constructor",
+    stateMutability: "nonpayable",
+    inputs: [{ name: "initialOwner", type: "address", internalType: "address" }],
+  },
+  {
+    type: "function",
+    name: "addComposeHash",
+    stateMutability: "nonpayable",
+    inputs: [{ name: "composeHash", type: "bytes32", internalType: "bytes32" }],
+    outputs: [],
+  },
+  {
+    type: "function",
+    name: "removeComposeHash",
+    stateMutability: "nonpayable",
+    inputs: [{ name: "composeHash", type: "bytes32", internalType: "bytes32" }],
+    outputs: [],
+  },
+  {
+    type: "function",
+    name: "allowedComposeHashes",
+    stateMutability: "view",
+    inputs: [{ name: "", type: "bytes32", internalType: "bytes32" }],
+    outputs: [{ name: "", type: "bool", internalType: "bool" }],
+  },
+  {
+    type: "function",
+    name: "owner",
+    stateMutability: "view",
+    inputs: [],
+    outputs: [{ name: "", type: "address", internalType: "address" }],
+  },
+  {
+    type: "function",
+    name: "transferOwnership",
+    stateMutability: "nonpayable",
+    inputs: [{ name: "newOwner", type: "address", internalType: "address" }],
+    outputs: [],
+  },
+  {
+    type: "function",
+    name: "version",
+    stateMutability: "pure",
+    inputs: [],
+    outputs: [{ name: "", type: "uint256", internalType: "uint256" }],
+  },
+  {
+    type: "event",
+    name: "ComposeHashAdded",
+    anonymous: false,
+    inputs: [{ name: "composeHash", type: "bytes32", indexed: false, internalType: "bytes32" }],
+  },
+  {
+    type: "event",
+    name: "ComposeHashRemoved",
+    anonymous: false,
+    inputs: [{ name: "composeHash", type: "bytes32", indexed: false, internalType: "bytes32" }],
+  },
+  {
+    type: "event",
+    name: "OwnershipTransferred",
+    anonymous: false,
+    inputs: [
+      { name: "previousOwner", type: "address", indexed: true, internalType: "address" },
+      { name: "newOwner", type: "address", indexed: true, internalType: "address" },
+    ],
+  },
+  {
+    type: "error",
+    name: "OwnableUnauthorizedAccount",
+    inputs: [{ name: "account", type: "address", internalType: "address" }],
+  },
+  {
+    type: "error",
+    name: "OwnableInvalidOwner",
+    inputs: [{ name: "owner", type: "address", internalType: "address" }],
+  },
+] as const;
+
+/** Creation bytecode of DstackApp (committed artifact emulator/contracts/DstackApp.json). */
+export const dstackAppBytecode = artifact.bytecode as Hex;
+
+/** A viem chain definition for a local node at `rpcUrl`. */
+export function localChain(rpcUrl: string, chainId = 31337) {
+  return defineChain({
+    id: chainId,
+    name: chainId === 31337 ? "Anvil" : `Local ${chainId}`,
+    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+    rpcUrls: { default: { http: [rpcUrl] } },
+  });
+}
+
+export type DeployDstackAppOptions = {
+  rpcUrl: string;
+  deployerPrivateKey: `0x${string}`;
+  /** Owner of the new contract (default: the deployer). */
+  owner?: `0x${string}`;
+};
+
+/** Deploys one DstackApp and returns its (checksummed) address once the deployment is mined. */
+export async function deployDstackApp(options: DeployDstackAppOptions): Promise<`0x${string}`> {
+  const account = privateKeyToAccount(options.deployerPrivateKey);
+  const transport = http(options.rpcUrl);
+  const probe = createPublicClient({ transport });
+  const chain = localChain(options.rpcUrl, await probe.getChainId());
+  const wallet = createWalletClient({ account, chain, transport });
+  const publicClient = createPublicClient({ chain, transport });
+  const hash = await wallet.deployContract({
+    abi: dstackAppAbi,
+    bytecode: dstackAppBytecode,
+    args: [options.owner ?? account.address],
+  });
+  const receipt = await publicClient.waitForTransactionReceipt({ hash, pollingInterval: 50 });
+  if (receipt.status !== "success" || !receipt.contractAddress) {
+    throw new Error(`DstackApp deployment failed (tx ${hash})`);
+  }
+  return getAddress(receipt.contractAddress);
+}
