@@ -1,0 +1,26 @@
+import { composeHashAddedTopic } from "./abi";
+
+/** The fields of a log (RPC log or receipt log) needed to recognise a `ComposeHashAdded` event. */
+export interface LogLike {
+  address: string;
+  topics: readonly (string | null)[] | readonly string[];
+  data: string;
+  removed?: boolean | undefined;
+}
+
+/**
+ * True when `log` is `ComposeHashAdded(composeHash)` emitted by `contract`. The event parameter is
+ * not indexed, so the hash is the 32-byte `data`. Logs removed by a reorg never match.
+ */
+export function isComposeHashAddedLog(
+  log: LogLike,
+  contract: `0x${string}`,
+  composeHash: `0x${string}`,
+): boolean {
+  return (
+    log.removed !== true &&
+    log.address.toLowerCase() === contract.toLowerCase() &&
+    log.topics[0]?.toLowerCase() === composeHashAddedTopic &&
+    log.data.toLowerCase() === composeHash.toLowerCase()
+  );
+}

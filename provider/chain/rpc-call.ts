@@ -1,0 +1,27 @@
+import type { PublicClient } from "viem";
+import { ChainRpcError, PhalaChainError } from "./errors";
+import { describeCause } from "./redact";
+
+/** A public client plus what error mapping needs: the redacted RPC origin and the secrets to scrub. */
+export interface ChainContext {
+  client: PublicClient;
+  rpcOrigin: string;
+  secrets: readonly (string | undefined)[];
+}
+
+/**
+ * Runs one RPC step and maps any non-`PhalaChainError` failure to `ChainRpcError` with a redacted,
+ * short cause: viem messages embed the RPC URL and request bodies.
+ */
+export async function rpcCall<T>(
+  context: ChainContext,
+  operation: string,
+  run: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof PhalaChainError) throw error;
+    throw new ChainRpcError(operation, context.rpcOrigin, describeCause(error, context.secrets));
+  }
+}

@@ -1,0 +1,60 @@
+import type { TransactionReceipt } from "viem";
+import { isComposeHashAddedLog } from "./compose-hash-log";
+import { ComposeHashEventMissingError, ReceiptTimeoutError, TransactionRevertedError } from "./errors";
+import type { ChainContext } from "./rpc-call";
+
+export interface WaitForReceiptParams {
+  transactionHash: `0x${string}`;
+  timeoutMs: number;
+  pollIntervalMs: number;
+}
+
+/**
+ * Polls `eth_getTransactionReceipt` until a receipt arrives or `timeoutMs` passes. "Receipt not found"
+ * and transient RPC failures are expected while the transaction is pending and are swallowed until the
+ * deadline; then `ReceiptTimeoutError` carries the hash so a later run can pick it up.
+ */
+export async function waitForReceipt(
+  context: ChainContext,
+  params: WaitForReceiptParams,
+): Promise<TransactionReceipt> {
+  const deadline = Date.now() + params.timeoutMs;
+  for (;;) {
+    try {
+      return await context.client.getTransactionReceipt({ hash: params.transactionHash });
+    } catch {
+      // Not mined yet, or a transient RPC failure: keep polling until the deadline.
+    }
+    const remaining = deadline - Date.now();
+    if (remaining <= 0) throw new ReceiptTimeoutError(params.transactionHash, params.timeoutMs);
+    await new Promise((resolve) => setTimeout(resolve, Math.min(params.pollIntervalMs, remaining)));
+  }
+}
+
+/**
+ * Checks a mined `addComposeHash` receipt: status success and a `ComposeHashAdded(composeHash)` log
+ * from `contract`.
+ */
+export function assertRegistrationReceipt(
+  receipt: TransactionReceipt,
+  contract: `0x${string}`,
+  composeHash: `0x${string}`,
+): void {
+  if (receipt.status !== "success")
+    throw new TransactionRevertedError(receipt.transactionHash, "status reverted");
+  if (!receipt.logs.some((log) => isComposeHashAddedLog(log, contract, composeHash))) {
+    throw new ComposeHashEventMissingError(receipt.transactionHash, composeHash, contract);
+  }
+}
+
+/** Whether a mined receipt registered `composeHash` on `contract` (no throw). */
+export function isRegistrationReceipt(
+  receipt: TransactionReceipt,
+  contract: `0x${string}`,
+  composeHash: `0x${string}`,
+): boolean {
+  return (
+    receipt.status === "success" &&
+    receipt.logs.some((log) => isComposeHashAddedLog(log, contract, composeHash))
+  );
+}
