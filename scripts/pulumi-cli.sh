@@ -2,9 +2,14 @@
 # Ensures a `pulumi` CLI whose version equals the @pulumi/pulumi version in package.json and
 # prints the directory that holds it (last line of stdout).
 #
-# A `pulumi` already on PATH is used when its version matches. Otherwise the CLI and the Node.js
-# language host are built from the Go module proxy into a cache directory outside the clone
-# (PULUMI_PHALA_CACHE, default ~/.cache/pulumi-phala). Idempotent: a finished build is reused.
+# A `pulumi` already on PATH is used when its version matches. Otherwise the CLI is built from the
+# Go module proxy into a cache directory outside the clone (PULUMI_PHALA_CACHE, default
+# ~/.cache/pulumi-phala). Idempotent: a finished build is reused.
+#
+# Programs run through the Automation API's inline mode, whose language server lives in the
+# Node.js process, so the separate `pulumi-language-nodejs` host is not needed (its nested Go
+# module has no tagged versions on the module proxy). The dynamic-provider plugin
+# `pulumi-resource-pulumi-nodejs` is a shell launcher written next to the CLI.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -24,7 +29,7 @@ fi
 cache=${PULUMI_PHALA_CACHE:-$HOME/.cache/pulumi-phala}
 root="$cache/pulumi-v$ver"
 bin="$root/bin"
-if [ -x "$bin/pulumi" ] && [ -x "$bin/pulumi-language-nodejs" ] && [ -x "$bin/pulumi-resource-pulumi-nodejs" ]; then
+if [ -x "$bin/pulumi" ] && [ -x "$bin/pulumi-resource-pulumi-nodejs" ]; then
   log "using cached pulumi v$ver in $bin"
   echo "$bin"
   exit 0
@@ -41,13 +46,9 @@ export GOFLAGS=-mod=mod GOTOOLCHAIN=local
 # itself is reached over TLS.
 export GOSUMDB=${GOSUMDB:-off}
 
-log "resolving github.com/pulumi/pulumi/pkg/v3@v$ver"
-rev=$(go list -m -json "github.com/pulumi/pulumi/pkg/v3@v$ver" | sed -n 's/.*"Hash": "\([0-9a-f]*\)".*/\1/p')
-[ -n "$rev" ] || { log "the module proxy gave no commit for pkg/v3@v$ver"; exit 1; }
-
 # Replace directives in dependencies are ignored, so copy the non-local ones into the wrapper.
-replaces=$(for m in "github.com/pulumi/pulumi/pkg/v3@v$ver" "github.com/pulumi/pulumi/sdk/v3@v$ver" \
-    "github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3@$rev"; do
+log "resolving github.com/pulumi/pulumi/pkg/v3@v$ver"
+replaces=$(for m in "github.com/pulumi/pulumi/pkg/v3@v$ver" "github.com/pulumi/pulumi/sdk/v3@v$ver"; do
   f=$(go mod download -json "$m" | sed -n 's/.*"GoMod": "\(.*\)".*/\1/p')
   grep -h '=>' "$f" || true
 done | grep -v '=> \.' | sed 's/^replace //; s/^[[:space:]]*//' | sort -u)
@@ -59,17 +60,14 @@ go mod init local/pulumi-build >/dev/null 2>&1
 log "fetching modules (first run downloads a few hundred modules)"
 go get -tool "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi@v$ver"
 go get "github.com/pulumi/pulumi/sdk/v3@v$ver"
-go get -tool "github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3@$rev"
 go mod tidy
 got_versions=$(go list -m github.com/pulumi/pulumi/pkg/v3 github.com/pulumi/pulumi/sdk/v3 | awk '{print $2}' | sort -u)
 [ "$got_versions" = "v$ver" ] || { log "pkg and sdk resolved to '$got_versions', want v$ver"; exit 1; }
 
-log "compiling pulumi and pulumi-language-nodejs (several minutes on 2 cores)"
+log "compiling pulumi (several minutes on 2 cores)"
 CGO_ENABLED=0 go build -trimpath -tags osusergo,grpcnotrace \
   -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$ver" \
-  -o "$bin/" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi \
-  github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3
-[ -x "$bin/pulumi-language-nodejs" ] || mv "$bin/v3" "$bin/pulumi-language-nodejs"
+  -o "$bin/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
 
 # The dynamic-provider launcher is a shell script: resolve @pulumi/pulumi from the program dir.
 cat > "$bin/pulumi-resource-pulumi-nodejs" <<'LAUNCHER'
