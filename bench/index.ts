@@ -1,0 +1,3 @@
+import { benchCrypto } from "./crypto";
+
+benchCrypto();
