@@ -1,0 +1,46 @@
+/** Reading a CVM: detail, compose file, operations. */
+import { cvmPathSegment } from "./cvm-id";
+import { parseResponse } from "./parse";
+import { type AppCompose, appComposeSchema, type CvmDetail, cvmDetailSchema } from "./schemas/cvm";
+import { type CvmOperation, operationsPageSchema } from "./schemas/operations";
+import type { Transport } from "./transport";
+
+export async function getCvm(transport: Transport, cvmId: string): Promise<CvmDetail> {
+  const response = await transport.request({
+    method: "GET",
+    path: `/cvms/${cvmPathSegment(cvmId)}`,
+    idempotent: true,
+  });
+  return parseResponse(cvmDetailSchema, response.body, response.route);
+}
+
+/** The app-compose document exactly as the API returned it (its bytes decide the compose hash). */
+export async function getComposeFile(transport: Transport, cvmId: string): Promise<AppCompose> {
+  const response = await transport.request({
+    method: "GET",
+    path: `/cvms/${cvmPathSegment(cvmId)}/compose_file`,
+    idempotent: true,
+  });
+  parseResponse(appComposeSchema, response.body, response.route);
+  return response.body as AppCompose;
+}
+
+export interface ListOperationsOptions {
+  /** Most recent operations to return (1–500; server default 50). */
+  limit?: number;
+}
+
+/** The most recent operations of a CVM (one page). */
+export async function listOperations(
+  transport: Transport,
+  cvmId: string,
+  options: ListOperationsOptions = {},
+): Promise<CvmOperation[]> {
+  const response = await transport.request({
+    method: "GET",
+    path: `/cvms/${cvmPathSegment(cvmId)}/operations`,
+    query: { limit: options.limit },
+    idempotent: true,
+  });
+  return parseResponse(operationsPageSchema, response.body, response.route).items;
+}

@@ -1,0 +1,91 @@
+/**
+ * Reading the HTTP 465 "compose hash registration required" answer of `PATCH /cvms/{id}/envs`
+ * (phase 1 of the on-chain flow) from any of the layouts the server has used: structured at the top
+ * level (C), structured under `detail` (D), or the legacy flat object (E). Hashes and ids may come
+ * with or without `0x`.
+ */
+import { errorField, parseErrorBody } from "./error-body";
+import type { ResponseIssue } from "./errors";
+import { responseIssues, unexpectedResponse } from "./parse";
+import { type Redactor, serverText } from "./redact";
+import { type KmsInfo, kmsInfoSchema } from "./schemas/kms";
+
+export interface PreconditionRequired {
+  kind: "precondition_required";
+  /** Exactly as received: phase 2 sends it back verbatim. */
+  composeHash: string;
+  /** The same hash as 64 lower-case hex characters without `0x`; add `0x` for the contract call. */
+  composeHashHex: string;
+  /** The app id as 40 lower-case hex characters without `0x` (the form `GET /cvms/{id}` uses). */
+  appId: string;
+  /** Lower-case hex without `0x`. */
+  deviceId?: string;
+  /** The KMS governing the app; absent in answers for the Phala-operated KMS. */
+  kmsInfo?: KmsInfo;
+  message: string;
+  errorCode?: string;
+  requestId?: string;
+}
+
+const HASH = /^(?:0x)?([0-9a-fA-F]{64})$/;
+const APP_ID = /^(?:0x|app_)?([0-9a-fA-F]{40})$/;
+const HEX = /^(?:0x)?([0-9a-fA-F]+)$/;
+
+const DEFAULT_MESSAGE = "Compose hash registration required";
+
+/** Parses a 465 body; throws `UnexpectedResponseError` (naming fields, never values) if it lacks what phase 2 needs. */
+export function parsePreconditionRequired(
+  body: unknown,
+  route: string,
+  redact: Redactor = (text) => text,
+): PreconditionRequired {
+  const parsed = parseErrorBody(body);
+  const issues: ResponseIssue[] = [];
+
+  const composeHash = errorField(parsed, "compose_hash");
+  const hashMatch = typeof composeHash === "string" ? HASH.exec(composeHash) : null;
+  if (typeof composeHash !== "string" || hashMatch === null) {
+    issues.push({ path: "compose_hash", problem: "expected 64 hex characters, with or without 0x" });
+  }
+
+  const appId = errorField(parsed, "app_id");
+  if (typeof appId !== "string" || appId === "")
+    issues.push({ path: "app_id", problem: "expected a non-empty string" });
+
+  const deviceId = errorField(parsed, "device_id");
+  if (deviceId !== undefined && deviceId !== null && typeof deviceId !== "string") {
+    issues.push({ path: "device_id", problem: "expected string" });
+  }
+
+  const rawKms = errorField(parsed, "kms_info");
+  let kmsInfo: KmsInfo | undefined;
+  if (rawKms !== undefined && rawKms !== null) {
+    const result = kmsInfoSchema.safeParse(rawKms);
+    if (result.success) kmsInfo = result.data;
+    else issues.push(...responseIssues(result.error).map((i) => ({ ...i, path: `kms_info.${i.path}` })));
+  }
+
+  if (
+    issues.length > 0 ||
+    typeof composeHash !== "string" ||
+    hashMatch === null ||
+    typeof appId !== "string"
+  ) {
+    throw unexpectedResponse(route, issues, 465);
+  }
+
+  const result: PreconditionRequired = {
+    kind: "precondition_required",
+    composeHash,
+    composeHashHex: (hashMatch[1] ?? "").toLowerCase(),
+    appId: APP_ID.exec(appId)?.[1]?.toLowerCase() ?? appId,
+    message: parsed.message === undefined ? DEFAULT_MESSAGE : serverText(redact, parsed.message),
+  };
+  if (typeof deviceId === "string" && deviceId !== "") {
+    result.deviceId = HEX.exec(deviceId)?.[1]?.toLowerCase() ?? deviceId;
+  }
+  if (kmsInfo !== undefined) result.kmsInfo = kmsInfo;
+  if (parsed.errorCode !== undefined) result.errorCode = parsed.errorCode;
+  if (parsed.requestId !== undefined) result.requestId = parsed.requestId;
+  return result;
+}
