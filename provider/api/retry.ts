@@ -81,6 +81,8 @@ export function parseRetryAfter(value: string | undefined, now: number = Date.no
   const trimmed = value.trim();
   if (trimmed === "") return undefined;
   if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  // Every HTTP-date form names the month; this keeps "-5" or "1.5" from passing as dates.
+  if (!/[A-Za-z]{3}/.test(trimmed)) return undefined;
   const at = Date.parse(trimmed);
   if (Number.isNaN(at)) return undefined;
   return Math.max(0, at - now);
