@@ -1,0 +1,225 @@
+/**
+ * The decisions of the two-phase update, kept free of I/O: given what the last
+ * `PATCH /cvms/{id}/envs` answered, what happens next.
+ */
+
+/** What a PATCH answered, reduced to what the flow needs. */
+export type PatchOutcome =
+  | { readonly kind: "accepted"; readonly correlationId: string; readonly allowedEnvsChanged: boolean }
+  | {
+      readonly kind: "precondition_required";
+      readonly composeHash: string;
+      readonly appId: string;
+      /** null when the KMS is not governed on-chain (PHALA KMS). */
+      readonly chainId: number | null;
+    }
+  | {
+      readonly kind: "rejected";
+      readonly reason: RejectionReason;
+      readonly message: string;
+      readonly error: unknown;
+    };
+
+export type RejectionReason =
+  | "compose_hash_invalid" // 466
+  | "tx_verification_failed" // 467
+  | "hash_not_allowed" // 468
+  | "busy" // 409 after the client's own retries
+  | "other";
+
+/** The extra phase-2 fields; absent in phase 1. */
+export interface Phase2Fields {
+  readonly composeHash: string;
+  readonly transactionHash?: string;
+}
+
+export interface FlowState {
+  readonly phase2?: Phase2Fields;
+  readonly invalidHashRestarts: number;
+  readonly txVerificationRetries: number;
+  readonly busyRetries: number;
+}
+
+export interface FlowLimits {
+  /** 466: start again from phase 1 this many times. */
+  readonly maxInvalidHashRestarts: number;
+  /** 467: repeat phase 2 this many times (the API's RPC may lag behind the signer's). */
+  readonly maxTxVerificationRetries: number;
+  readonly maxBusyRetries: number;
+  readonly baseDelayMs: number;
+  readonly maxDelayMs: number;
+}
+
+export const DEFAULT_FLOW_LIMITS: FlowLimits = {
+  maxInvalidHashRestarts: 1,
+  maxTxVerificationRetries: 4,
+  maxBusyRetries: 8,
+  baseDelayMs: 2_000,
+  maxDelayMs: 30_000,
+};
+
+export type NextStep =
+  | { readonly kind: "done"; readonly correlationId: string; readonly allowedEnvsChanged: boolean }
+  /** Run the chain step for this 465, then send phase 2 with the same ciphertext. */
+  | {
+      readonly kind: "register";
+      readonly composeHash: string;
+      readonly appId: string;
+      readonly chainId: number;
+    }
+  | { readonly kind: "send"; readonly phase2?: Phase2Fields; readonly delayMs: number; readonly why?: string }
+  | { readonly kind: "fail"; readonly message?: string; readonly error?: unknown };
+
+export const initialFlowState: FlowState = {
+  invalidHashRestarts: 0,
+  txVerificationRetries: 0,
+  busyRetries: 0,
+};
+
+export const backoffDelay = (attempt: number, limits: FlowLimits): number =>
+  Math.min(limits.maxDelayMs, limits.baseDelayMs * 2 ** Math.max(0, attempt - 1));
+
+export function decideNext(
+  state: FlowState,
+  outcome: PatchOutcome,
+  limits: FlowLimits = DEFAULT_FLOW_LIMITS,
+): { next: NextStep; state: FlowState } {
+  switch (outcome.kind) {
+    case "accepted":
+      return { state, next: { kind: "done", ...pick(outcome) } };
+    case "precondition_required":
+      return preconditionRequired(state, outcome);
+    case "rejected":
+      return rejected(state, outcome, limits);
+  }
+}
+
+const pick = ({
+  correlationId,
+  allowedEnvsChanged,
+}: {
+  correlationId: string;
+  allowedEnvsChanged: boolean;
+}) => ({
+  correlationId,
+  allowedEnvsChanged,
+});
+
+function preconditionRequired(
+  state: FlowState,
+  outcome: Extract<PatchOutcome, { kind: "precondition_required" }>,
+): { next: NextStep; state: FlowState } {
+  if (state.phase2 !== undefined) {
+    return {
+      state,
+      next: {
+        kind: "fail",
+        message: `the API asked again for compose hash registration (HTTP 465) after phase 2 sent compose hash ${state.phase2.composeHash}`,
+      },
+    };
+  }
+  if (outcome.chainId === null) {
+    // PHALA KMS answering 465: confirm with the compose hash alone, there is no contract to write.
+    const phase2 = { composeHash: outcome.composeHash };
+    return {
+      state: { ...state, phase2 },
+      next: { kind: "send", phase2, delayMs: 0, why: "confirming compose hash" },
+    };
+  }
+  return {
+    state,
+    next: {
+      kind: "register",
+      composeHash: outcome.composeHash,
+      appId: outcome.appId,
+      chainId: outcome.chainId,
+    },
+  };
+}
+
+/** After the chain step: phase 2 carries the compose hash verbatim and the registration transaction. */
+export function afterRegistration(
+  state: FlowState,
+  composeHash: string,
+  transactionHash: string,
+): { next: NextStep; state: FlowState } {
+  const phase2 = { composeHash, transactionHash };
+  return { state: { ...state, phase2 }, next: { kind: "send", phase2, delayMs: 0 } };
+}
+
+function rejected(
+  state: FlowState,
+  outcome: Extract<PatchOutcome, { kind: "rejected" }>,
+  limits: FlowLimits,
+): { next: NextStep; state: FlowState } {
+  const server = outcome.message;
+  switch (outcome.reason) {
+    case "compose_hash_invalid": {
+      if (state.invalidHashRestarts >= limits.maxInvalidHashRestarts) {
+        return {
+          state,
+          next: {
+            kind: "fail",
+            message: `the API rejected the compose hash as invalid or expired (HTTP 466) again after starting over: ${server}`,
+          },
+        };
+      }
+      const next: FlowState = { ...initialFlowState, invalidHashRestarts: state.invalidHashRestarts + 1 };
+      return {
+        state: next,
+        next: { kind: "send", delayMs: 0, why: "compose hash expired (HTTP 466); starting over" },
+      };
+    }
+    case "tx_verification_failed": {
+      const attempt = state.txVerificationRetries + 1;
+      if (state.phase2 === undefined || attempt > limits.maxTxVerificationRetries) {
+        const tx = state.phase2?.transactionHash ?? "(none)";
+        return {
+          state,
+          next: {
+            kind: "fail",
+            message:
+              `the API could not verify registration transaction ${tx} (HTTP 467) after ${state.txVerificationRetries} retries: ${server}. ` +
+              "The API's chain node may lag behind; run the update again and the registered hash is reused.",
+          },
+        };
+      }
+      return {
+        state: { ...state, txVerificationRetries: attempt },
+        next: {
+          kind: "send",
+          phase2: state.phase2,
+          delayMs: backoffDelay(attempt, limits),
+          why: "transaction not verified yet (HTTP 467); retrying phase 2",
+        },
+      };
+    }
+    case "hash_not_allowed": {
+      const hash = state.phase2?.composeHash ?? "(unknown)";
+      return {
+        state,
+        next: {
+          kind: "fail",
+          message: `the API reports compose hash ${hash} is not allowed by the app contract (HTTP 468): ${server}. Check that the registration transaction succeeded on the app's own contract.`,
+        },
+      };
+    }
+    case "busy": {
+      const attempt = state.busyRetries + 1;
+      if (attempt > limits.maxBusyRetries) {
+        return { state, next: { kind: "fail", error: outcome.error } };
+      }
+      return {
+        state: { ...state, busyRetries: attempt },
+        next: {
+          kind: "send",
+          ...(state.phase2 ? { phase2: state.phase2 } : {}),
+          delayMs: backoffDelay(attempt, limits),
+          why: "another operation is running on the CVM; retrying",
+        },
+      };
+    }
+    case "other":
+      return { state, next: { kind: "fail", error: outcome.error } };
+  }
+}

@@ -1,0 +1,30 @@
+import assert from "node:assert/strict";
+import { diffCvmEnvironment } from "../../provider/cvm-environment/diff";
+import { UNKNOWN } from "../../provider/cvm-environment/unknown";
+
+describe("CvmEnvironment diff", () => {
+  const olds = { cvmId: "app_aa", canonicalCvmId: "cvm_1", envKeys: ["A"], env: { A: "1" } };
+
+  it("leaves changes undefined so the engine draws the detailed input diff", () => {
+    const result = diffCvmEnvironment(olds, {
+      cvmId: "app_aa",
+      envKeys: ["A", "B"],
+      env: { A: "1", B: "2" },
+    });
+    assert.deepEqual(result, {});
+    assert.equal(result.changes, undefined);
+  });
+
+  it("replaces (delete first) when the CVM changes or is not known yet", () => {
+    for (const cvmId of ["app_bb", UNKNOWN]) {
+      assert.deepEqual(diffCvmEnvironment(olds, { cvmId }), {
+        replaces: ["cvmId"],
+        deleteBeforeReplace: true,
+      });
+    }
+  });
+
+  it("switching to the canonical id of the same CVM is not a replacement", () => {
+    assert.deepEqual(diffCvmEnvironment(olds, { cvmId: "cvm_1" }), {});
+  });
+});

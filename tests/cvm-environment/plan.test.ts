@@ -1,0 +1,107 @@
+import assert from "node:assert/strict";
+import {
+  afterRegistration,
+  DEFAULT_FLOW_LIMITS,
+  decideNext,
+  type FlowState,
+  initialFlowState,
+  type PatchOutcome,
+} from "../../provider/cvm-environment/plan";
+
+const rejected = (reason: Extract<PatchOutcome, { kind: "rejected" }>["reason"]): PatchOutcome => ({
+  kind: "rejected",
+  reason,
+  message: "server says no",
+  error: new Error("server says no"),
+});
+
+describe("CvmEnvironment flow decisions", () => {
+  it("202 is done", () => {
+    const { next } = decideNext(initialFlowState, {
+      kind: "accepted",
+      correlationId: "c",
+      allowedEnvsChanged: true,
+    });
+    assert.deepEqual(next, { kind: "done", correlationId: "c", allowedEnvsChanged: true });
+  });
+
+  it("465 with a chain runs the chain step, then phase 2 carries hash and transaction", () => {
+    const { next, state } = decideNext(initialFlowState, {
+      kind: "precondition_required",
+      composeHash: "ab",
+      appId: "0x11",
+      chainId: 31337,
+    });
+    assert.deepEqual(next, { kind: "register", composeHash: "ab", appId: "0x11", chainId: 31337 });
+    const after = afterRegistration(state, "ab", "0xtx");
+    assert.deepEqual(after.next, {
+      kind: "send",
+      phase2: { composeHash: "ab", transactionHash: "0xtx" },
+      delayMs: 0,
+    });
+    const again = decideNext(after.state, {
+      kind: "precondition_required",
+      composeHash: "ab",
+      appId: "",
+      chainId: 1,
+    });
+    assert.equal(again.next.kind, "fail");
+  });
+
+  it("465 without a chain (PHALA KMS) confirms with the compose hash only", () => {
+    const { next } = decideNext(initialFlowState, {
+      kind: "precondition_required",
+      composeHash: "ab",
+      appId: "11",
+      chainId: null,
+    });
+    assert.equal(next.kind, "send");
+    assert.deepEqual(next.kind === "send" && next.phase2, { composeHash: "ab" });
+  });
+
+  it("466 starts over from phase 1 once, then fails", () => {
+    const inPhase2: FlowState = {
+      ...initialFlowState,
+      phase2: { composeHash: "ab", transactionHash: "0x1" },
+    };
+    const first = decideNext(inPhase2, rejected("compose_hash_invalid"));
+    assert.equal(first.next.kind, "send");
+    assert.equal(first.next.kind === "send" && first.next.phase2, undefined);
+    const second = decideNext(first.state, rejected("compose_hash_invalid"));
+    assert.equal(second.next.kind, "fail");
+    assert.match((second.next.kind === "fail" && second.next.message) || "", /466.*server says no/);
+  });
+
+  it("467 retries phase 2 with growing delays, then fails with the transaction hash", () => {
+    let state: FlowState = { ...initialFlowState, phase2: { composeHash: "ab", transactionHash: "0xtx" } };
+    const delays: number[] = [];
+    for (;;) {
+      const step = decideNext(state, rejected("tx_verification_failed"));
+      state = step.state;
+      if (step.next.kind !== "send") {
+        assert.equal(step.next.kind, "fail");
+        assert.match((step.next.kind === "fail" && step.next.message) || "", /0xtx.*467/);
+        break;
+      }
+      assert.deepEqual(step.next.phase2, { composeHash: "ab", transactionHash: "0xtx" });
+      delays.push(step.next.delayMs);
+    }
+    assert.equal(delays.length, DEFAULT_FLOW_LIMITS.maxTxVerificationRetries);
+    assert.deepEqual(
+      delays,
+      [...delays].sort((a, b) => a - b),
+    );
+  });
+
+  it("468 and unknown errors fail; an unknown error is passed through as is", () => {
+    assert.equal(decideNext(initialFlowState, rejected("hash_not_allowed")).next.kind, "fail");
+    const other = decideNext(initialFlowState, rejected("other")).next;
+    assert.ok(other.kind === "fail" && other.error instanceof Error);
+  });
+
+  it("busy retries keep the current phase", () => {
+    const state: FlowState = { ...initialFlowState, phase2: { composeHash: "ab" } };
+    const { next } = decideNext(state, rejected("busy"));
+    assert.ok(next.kind === "send" && next.phase2?.composeHash === "ab" && next.delayMs > 0);
+  });
+});
