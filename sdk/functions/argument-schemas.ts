@@ -1,0 +1,25 @@
+import { z } from "zod";
+
+/** A KMS id or slug: one URL path segment (no whitespace, `/`, `?` or `#`). */
+export const kmsIdSchema = z
+  .string({ error: "must be a KMS id or slug (a string)" })
+  .trim()
+  .min(1, { error: "must be a KMS id or slug, not empty" })
+  .regex(/^[^\s/?#%]+$/, { error: "must be a KMS id or slug without whitespace, '/', '?', '#' or '%'" });
+
+const APP_ID = /^(?:0x|app_)?([0-9a-fA-F]{40})$/;
+
+/** An app id: 40 hex digits, optionally `0x`- or `app_`-prefixed; normalized to lowercase bare hex. */
+export const appIdSchema = z
+  .string({ error: "must be an app id (40 hex digits, optional 0x or app_ prefix)" })
+  .trim()
+  .regex(APP_ID, { error: "must be an app id (40 hex digits, optional 0x or app_ prefix)" })
+  .transform((id) => (APP_ID.exec(id)?.[1] ?? id).toLowerCase());
+
+const KMS_PUBLIC_KEY = /^(?:0x)?(?:0[23][0-9a-fA-F]{64}|04[0-9a-fA-F]{128})$/;
+
+/** A secp256k1 public key in SEC1 form (33 bytes compressed or 65 uncompressed), hex, optional `0x`. */
+export const kmsPublicKeySchema = z
+  .string({ error: "must be a secp256k1 public key as hex (33 or 65 bytes, optional 0x)" })
+  .trim()
+  .regex(KMS_PUBLIC_KEY, { error: "must be a secp256k1 public key as hex (33 or 65 bytes, optional 0x)" });

@@ -1,0 +1,50 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { kmsIdSchema } from "./argument-schemas";
+import {
+  type ConnectionArgs,
+  connect,
+  connectionArgShape,
+  invokeOutput,
+  type OutputArgs,
+  type PhalaInvokeOptions,
+  type PhalaInvokeOutputOptions,
+  parseArguments,
+  parseInvokeOptions,
+} from "./invoke";
+import { type KmsEntry, toKmsEntry } from "./kms-entry";
+
+export interface GetKmsInfoArgs extends ConnectionArgs {
+  /** KMS id (`kms_…`) or slug (e.g. `kms-base-prod9`). */
+  kmsId: string;
+}
+
+export type GetKmsInfoOutputArgs = OutputArgs<GetKmsInfoArgs>;
+
+/** One KMS instance (`GET /kms/{kmsId}`). */
+export type GetKmsInfoResult = KmsEntry;
+
+const FUNCTION = "getKmsInfo";
+
+const argsSchema = z.strictObject({
+  kmsId: kmsIdSchema,
+  ...connectionArgShape,
+});
+
+/** Looks up one KMS instance by id or slug; fails with a `NotFoundError` when there is none. */
+export async function getKmsInfo(
+  args: GetKmsInfoArgs,
+  options?: PhalaInvokeOptions,
+): Promise<GetKmsInfoResult> {
+  const parsed = parseArguments(FUNCTION, argsSchema, args);
+  const client = connect(FUNCTION, parsed, parseInvokeOptions(FUNCTION, options));
+  return toKmsEntry(await client.getKms(parsed.kmsId));
+}
+
+/** Output form of {@link getKmsInfo}: arguments may be Inputs. */
+export function getKmsInfoOutput(
+  args: GetKmsInfoOutputArgs,
+  options?: PhalaInvokeOutputOptions,
+): pulumi.Output<GetKmsInfoResult> {
+  return invokeOutput(getKmsInfo, args, options);
+}

@@ -1,0 +1,54 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import {
+  type ConnectionArgs,
+  connect,
+  connectionArgShape,
+  invokeOutput,
+  type OutputArgs,
+  type PhalaInvokeOptions,
+  type PhalaInvokeOutputOptions,
+  parseArguments,
+  parseInvokeOptions,
+} from "./invoke";
+import { type KmsEntry, toKmsEntry } from "./kms-entry";
+
+export interface GetKmsListArgs extends ConnectionArgs {
+  /** `true`: only on-chain KMS instances; `false`: only off-chain ones; omitted: all. */
+  onchain?: boolean;
+}
+
+export type GetKmsListOutputArgs = OutputArgs<GetKmsListArgs>;
+
+export interface GetKmsListResult {
+  /** The `onchain` filter that was applied; null when all KMS instances were listed. */
+  onchain: boolean | null;
+  /** Every KMS instance the API lists (all pages), in the API's order. */
+  items: KmsEntry[];
+}
+
+const FUNCTION = "getKmsList";
+
+const argsSchema = z.strictObject({
+  onchain: z.boolean({ error: "must be a boolean" }).optional(),
+  ...connectionArgShape,
+});
+
+/** Lists the KMS instances of Phala Cloud (`GET /kms`, every page), optionally only on- or off-chain ones. */
+export async function getKmsList(
+  args?: GetKmsListArgs,
+  options?: PhalaInvokeOptions,
+): Promise<GetKmsListResult> {
+  const parsed = parseArguments(FUNCTION, argsSchema, args);
+  const client = connect(FUNCTION, parsed, parseInvokeOptions(FUNCTION, options));
+  const list = await client.listKms(parsed.onchain === undefined ? {} : { onchain: parsed.onchain });
+  return { onchain: parsed.onchain ?? null, items: list.map(toKmsEntry) };
+}
+
+/** Output form of {@link getKmsList}: arguments may be Inputs. */
+export function getKmsListOutput(
+  args?: GetKmsListOutputArgs,
+  options?: PhalaInvokeOutputOptions,
+): pulumi.Output<GetKmsListResult> {
+  return invokeOutput(getKmsList, args, options);
+}
