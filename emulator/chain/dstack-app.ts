@@ -105,6 +105,11 @@ export type DeployDstackAppOptions = {
   deployerPrivateKey: `0x${string}`;
   /** Owner of the new contract (default: the deployer). */
   owner?: `0x${string}`;
+  /**
+   * Compose hash allowed from the start (as `deployAndRegisterApp(..., initialComposeHash)` does): the
+   * deployer owns the contract first, adds the hash, then transfers ownership to `owner`.
+   */
+  initialComposeHash?: `0x${string}`;
 };
 
 /** Deploys one DstackApp and returns its (checksummed) address once the deployment is mined. */
@@ -115,14 +120,42 @@ export async function deployDstackApp(options: DeployDstackAppOptions): Promise<
   const chain = localChain(options.rpcUrl, await probe.getChainId());
   const wallet = createWalletClient({ account, chain, transport });
   const publicClient = createPublicClient({ chain, transport });
+  const owner = options.owner ?? account.address;
+  const initialOwner = options.initialComposeHash ? account.address : owner;
   const hash = await wallet.deployContract({
     abi: dstackAppAbi,
     bytecode: dstackAppBytecode,
-    args: [options.owner ?? account.address],
+    args: [initialOwner],
   });
   const receipt = await publicClient.waitForTransactionReceipt({ hash, pollingInterval: 50 });
   if (receipt.status !== "success" || !receipt.contractAddress) {
     throw new Error(`DstackApp deployment failed (tx ${hash})`);
   }
-  return getAddress(receipt.contractAddress);
+  const address = getAddress(receipt.contractAddress);
+  const send = async (tx: Promise<`0x${string}`>) => {
+    const r = await publicClient.waitForTransactionReceipt({ hash: await tx, pollingInterval: 50 });
+    if (r.status !== "success")
+      throw new Error(`DstackApp setup transaction reverted (${r.transactionHash})`);
+  };
+  if (options.initialComposeHash) {
+    await send(
+      wallet.writeContract({
+        address,
+        abi: dstackAppAbi,
+        functionName: "addComposeHash",
+        args: [options.initialComposeHash],
+      }),
+    );
+    if (getAddress(owner) !== account.address) {
+      await send(
+        wallet.writeContract({
+          address,
+          abi: dstackAppAbi,
+          functionName: "transferOwnership",
+          args: [owner],
+        }),
+      );
+    }
+  }
+  return address;
 }

@@ -1,0 +1,64 @@
+import type { AnvilAccount } from "./chain/anvil";
+import type { RegistrationVerifier } from "./chain/verify-registration";
+import { FaultRegistry } from "./faults";
+import { RequestLog } from "./request-log";
+import { Clock } from "./state/clock";
+import { CvmStore } from "./state/cvm-store";
+import type { KeyService, KmsEntry } from "./state/kms";
+import { OperationRunner } from "./state/operations";
+import { PendingHashes } from "./state/pending-hashes";
+import { DEFAULT_SETTINGS, type EmulatorSettings } from "./state/settings";
+import type { ViewContext } from "./views/cvm-detail";
+
+export type ChainInfo = { rpcUrl: string; chainId: number; accounts: AnvilAccount[] };
+
+/** All state of one emulator instance, shared by the API routes and the inspection API. */
+export class EmulatorContext {
+  readonly clock = new Clock();
+  readonly store = new CvmStore();
+  readonly faults = new FaultRegistry();
+  readonly log = new RequestLog();
+  readonly settings: EmulatorSettings;
+  readonly pending: PendingHashes;
+  readonly runner: OperationRunner;
+  /** Serialises transactions sent by the emulator's deployer account (nonce order). */
+  private deployQueue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    readonly apiKey: string,
+    readonly keys: KeyService,
+    readonly kmsEntries: KmsEntry[],
+    readonly chain: ChainInfo,
+    readonly verifier: RegistrationVerifier,
+    settings: Partial<EmulatorSettings> = {},
+    readonly gatewayDomain = "dstack-emulator.localhost",
+  ) {
+    this.settings = { ...DEFAULT_SETTINGS, ...settings };
+    this.pending = new PendingHashes(this.clock, () => this.settings.pendingTtlMs);
+    this.runner = new OperationRunner(this.clock, this.settings, keys);
+  }
+
+  get view(): ViewContext {
+    return { keys: this.keys, rpcUrl: this.chain.rpcUrl, gatewayDomain: this.gatewayDomain };
+  }
+
+  kmsByKind(kind: KmsEntry["kind"]): KmsEntry {
+    const entry = this.kmsEntries.find((k) => k.kind === kind);
+    if (!entry) throw new Error(`no ${kind} KMS seeded`);
+    return entry;
+  }
+
+  /** Finds a KMS by hashed id, slug, or KMS type (`phala`, `ethereum`, `base`: the first of that kind). */
+  findKms(idOrSlug: string): KmsEntry | undefined {
+    return (
+      this.kmsEntries.find((k) => k.id === idOrSlug || k.slug === idOrSlug) ??
+      this.kmsEntries.find((k) => k.kind === idOrSlug)
+    );
+  }
+
+  serialDeploy<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.deployQueue.then(task, task);
+    this.deployQueue = run.catch(() => undefined);
+    return run;
+  }
+}

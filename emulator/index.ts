@@ -1,0 +1,216 @@
+import { randomBytes } from "node:crypto";
+import type { AddressInfo } from "node:net";
+import { hexToBytes } from "../provider/crypto";
+import { type AnvilAccount, type AnvilOptions, startAnvil } from "./chain/anvil";
+import { RegistrationVerifier } from "./chain/verify-registration";
+import { EmulatorContext } from "./context";
+import type { ActiveFault, FaultSpec } from "./faults";
+import {
+  addCvm,
+  type CvmInspection,
+  findCvm,
+  injectFault,
+  inspectCvm,
+  setAllowedEnvs,
+  updateSettings,
+} from "./inspect";
+import type { LoggedRequest } from "./request-log";
+import { type CvmSeed, createCvm, defaultSeeds } from "./seed";
+import { API_PREFIX, createEmulatorServer, INSPECT_PREFIX } from "./server";
+import { KeyService, seedKmsEntries } from "./state/kms";
+import type { EmulatorSettings } from "./state/settings";
+
+export type { AnvilAccount, AnvilOptions } from "./chain/anvil";
+export { deployDstackApp, dstackAppAbi } from "./chain/dstack-app";
+export type { ActiveFault, FaultSpec } from "./faults";
+export type { CvmInspection } from "./inspect";
+export type { LoggedRequest } from "./request-log";
+export type { CvmSeed } from "./seed";
+export type { OperationView } from "./state/operations";
+export type { EmulatorSettings, ErrorLayout } from "./state/settings";
+
+export type EmulatorOptions = {
+  /** API port on 127.0.0.1 (default 0: a free port). */
+  port?: number;
+  /** API key clients must send as `X-API-Key` (default: a random `phak_emulator_…`). */
+  apiKey?: string;
+  /** CVMs to create at start (default: the four seeds of `defaultSeeds`). */
+  seeds?: CvmSeed[];
+  /** 32-byte KMS root secret (hex or bytes); default random. Fixes the env and k256 keys. */
+  kmsRootKey?: string | Uint8Array;
+  /** Initial settings: operation duration (default 1500 ms), 465 TTL (14 days), error layout, … */
+  settings?: Partial<EmulatorSettings>;
+  /** Options of the local anvil node. */
+  anvil?: AnvilOptions;
+};
+
+/** A CVM as created at start. */
+export type SeededCvm = {
+  id: string;
+  name: string;
+  app_id: string;
+  vm_uuid: string;
+  instance_id: string;
+  kms_type: string;
+  /** DstackApp address (on-chain KMS only). */
+  app_contract: `0x${string}` | null;
+  /** DstackApp owner (on-chain KMS only). */
+  owner: `0x${string}` | null;
+};
+
+export interface Emulator {
+  /** Base URL of the Phala API, e.g. `http://127.0.0.1:41234/api/v1` (`PHALA_CLOUD_API_PREFIX`). */
+  readonly apiUrl: string;
+  /** Base URL of the inspection API, e.g. `http://127.0.0.1:41234/_emulator`. */
+  readonly inspectUrl: string;
+  readonly apiKey: string;
+  readonly chain: { rpcUrl: string; chainId: number; accounts: AnvilAccount[]; anvilPid: number };
+  /** The funded key that owns the on-chain seed apps (anvil account 1). */
+  readonly appOwner: AnvilAccount;
+  /** A funded key that owns the multisig-style seed app, standing in for a Safe (anvil account 2). */
+  readonly otherOwner: AnvilAccount;
+  /** Compressed secp256k1 key (0x-hex) that signs env public keys. */
+  readonly kmsPublicKey: string;
+  readonly cvms: SeededCvm[];
+
+  /** Inspection of one CVM (any identifier form). Throws if unknown. */
+  inspectCvm(identifier: string): CvmInspection;
+  listCvms(): CvmInspection[];
+  createCvm(seed: CvmSeed): Promise<CvmInspection>;
+  /** Changes allowed_envs behind the client's back (drift). */
+  setAllowedEnvs(identifier: string, keys: readonly string[]): CvmInspection;
+  /** Waits until no operation runs on the CVM. */
+  waitForIdle(identifier: string, timeoutMs?: number): Promise<CvmInspection>;
+
+  requestCounts(): Record<string, number>;
+  requests(): LoggedRequest[];
+  resetRequests(): void;
+
+  injectFault(spec: FaultSpec): ActiveFault;
+  faults(): ActiveFault[];
+  clearFaults(): void;
+
+  settings(): EmulatorSettings;
+  updateSettings(patch: Partial<EmulatorSettings>): EmulatorSettings;
+  setOperationDuration(ms: number): void;
+  /** The next operation fails with `message` and the CVM keeps its environment. */
+  failNextOperation(message?: string): void;
+  /** Moves the emulator clock forward (e.g. past the 465 TTL). */
+  advanceClock(ms: number): void;
+
+  stop(): Promise<void>;
+}
+
+function rootKey(value: EmulatorOptions["kmsRootKey"]): Uint8Array {
+  if (value === undefined) return new Uint8Array(randomBytes(32));
+  const bytes = typeof value === "string" ? hexToBytes(value, "kmsRootKey") : value;
+  if (bytes.length !== 32) throw new TypeError("kmsRootKey must be 32 bytes");
+  return bytes;
+}
+
+/** Starts anvil, deploys the seed apps and serves the API on 127.0.0.1. */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const node = await startAnvil(options.anvil);
+  const stops: (() => Promise<void>)[] = [() => node.stop()];
+  const cleanup = async () => {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+  };
+  try {
+    const [, appOwner, otherOwner] = node.accounts;
+    if (!appOwner || !otherOwner) throw new Error("anvil needs at least 3 accounts");
+    const keys = new KeyService(rootKey(options.kmsRootKey));
+    const apiKey = options.apiKey ?? `phak_emulator_${randomBytes(16).toString("hex")}`;
+    const ctx = new EmulatorContext(
+      apiKey,
+      keys,
+      seedKmsEntries(node.chainId),
+      { rpcUrl: node.rpcUrl, chainId: node.chainId, accounts: node.accounts },
+      new RegistrationVerifier(node.rpcUrl),
+      options.settings,
+    );
+    stops.push(async () => ctx.runner.stop());
+    const seeded: SeededCvm[] = [];
+    for (const seed of options.seeds ?? defaultSeeds(node.accounts)) {
+      const cvm = await createCvm(ctx, seed);
+      seeded.push({
+        id: cvm.id,
+        name: cvm.name,
+        app_id: cvm.appId,
+        vm_uuid: cvm.vmUuid,
+        instance_id: cvm.instanceId,
+        kms_type: cvm.kms.kind,
+        app_contract: cvm.onchain?.appContract ?? null,
+        owner: cvm.onchain?.owner ?? null,
+      });
+    }
+
+    const server = createEmulatorServer(ctx);
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
+    });
+    stops.push(
+      () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        }),
+    );
+    const port = (server.address() as AddressInfo).port;
+    const origin = `http://127.0.0.1:${port}`;
+
+    const must = (identifier: string) => {
+      const cvm = findCvm(ctx, identifier);
+      if (!cvm) throw new Error(`emulator: no CVM ${JSON.stringify(identifier)}`);
+      return cvm;
+    };
+    let stopped: Promise<void> | undefined;
+
+    return {
+      apiUrl: `${origin}${API_PREFIX}`,
+      inspectUrl: `${origin}${INSPECT_PREFIX}`,
+      apiKey,
+      chain: { rpcUrl: node.rpcUrl, chainId: node.chainId, accounts: node.accounts, anvilPid: node.pid },
+      appOwner,
+      otherOwner,
+      kmsPublicKey: keys.k256PublicKey,
+      cvms: seeded,
+      inspectCvm: (identifier) => inspectCvm(ctx, must(identifier)),
+      listCvms: () => ctx.store.all().map((c) => inspectCvm(ctx, c)),
+      createCvm: (seed) => addCvm(ctx, seed),
+      setAllowedEnvs: (identifier, keys) => setAllowedEnvs(ctx, must(identifier), keys),
+      waitForIdle: async (identifier, timeoutMs = 30_000) => {
+        const cvm = must(identifier);
+        const deadline = Date.now() + timeoutMs;
+        while (cvm.progress !== null) {
+          if (Date.now() > deadline)
+            throw new Error(`emulator: ${cvm.name} still busy after ${timeoutMs} ms`);
+          await new Promise((r) => setTimeout(r, 10));
+        }
+        return inspectCvm(ctx, cvm);
+      },
+      requestCounts: () => ctx.log.counts(),
+      requests: () => [...ctx.log.list()],
+      resetRequests: () => ctx.log.reset(),
+      injectFault: (spec) => injectFault(ctx, spec),
+      faults: () => [...ctx.faults.list()],
+      clearFaults: () => ctx.faults.clear(),
+      settings: () => ({ ...ctx.settings }),
+      updateSettings: (patch) => updateSettings(ctx, patch),
+      setOperationDuration: (ms) => {
+        updateSettings(ctx, { operationDurationMs: ms });
+      },
+      failNextOperation: (message = "injected operation failure") => {
+        updateSettings(ctx, { failNextOperation: message });
+      },
+      advanceClock: (ms) => ctx.clock.advance(ms),
+      stop: () => {
+        stopped ??= cleanup();
+        return stopped;
+      },
+    };
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+}

@@ -1,0 +1,159 @@
+import { type EnvVar, encryptEnv, composeHash as hashOf, x25519PublicKey } from "../provider/crypto";
+import { deployDstackApp } from "./chain/dstack-app";
+import type { EmulatorContext } from "./context";
+import { type CvmRecord, normalizeKeys } from "./state/cvm";
+import { applyGuestEnvRules } from "./state/guest-env";
+import { deterministicHex, deterministicUuid, hashedId } from "./state/ids";
+
+/** Describes a CVM to create in the emulator. */
+export type CvmSeed = {
+  /** RFC 1123 name, unique. */
+  name: string;
+  /** `phala`: off-chain KMS, single-phase updates. `onchain`: KMS on the local chain, own DstackApp. */
+  kms: "phala" | "onchain";
+  /** Owner of the DstackApp (on-chain only); default: the first app-owner account (anvil account 1). */
+  owner?: `0x${string}`;
+  /** Whether GET /cvms/{id} carries the env pubkey (default: true for phala, false for on-chain). */
+  exposeEnvPubkey?: boolean;
+  /** Initial allowed_envs (default: none). */
+  allowedEnvs?: string[];
+  /** Initial environment (encrypted and applied at creation). */
+  env?: Record<string, string>;
+  /** docker-compose.yml text of the app. */
+  dockerCompose?: string;
+};
+
+export const DEFAULT_DOCKER_COMPOSE = `services:
+  app:
+    image: ghcr.io/example/confidential-app:1.4.2
+    ports:
+      - "8080:8080"
+    environment:
+      - API_KEY=\${API_KEY}
+      - DB_URL=\${DB_URL}
+      - LOG_LEVEL=\${LOG_LEVEL}
+    volumes:
+      - /var/run/dstack.sock:/var/run/dstack.sock
+`;
+
+/** The default seeds: one PHALA-KMS CVM, two on-chain CVMs owned by the app-owner key, one owned by another account. */
+export function defaultSeeds(accounts: { address: `0x${string}` }[]): CvmSeed[] {
+  const appOwner = accounts[1]?.address;
+  const otherOwner = accounts[2]?.address;
+  return [
+    {
+      name: "phala-env-demo",
+      kms: "phala",
+      allowedEnvs: ["LOG_LEVEL"],
+      env: { LOG_LEVEL: "info" },
+    },
+    { name: "onchain-env-demo", kms: "onchain", owner: appOwner, exposeEnvPubkey: false },
+    {
+      name: "onchain-pubkey-demo",
+      kms: "onchain",
+      owner: appOwner,
+      exposeEnvPubkey: true,
+      allowedEnvs: ["LOG_LEVEL"],
+      env: { LOG_LEVEL: "debug" },
+    },
+    {
+      name: "multisig-env-demo",
+      kms: "onchain",
+      owner: otherOwner,
+      exposeEnvPubkey: true,
+      allowedEnvs: ["LOG_LEVEL"],
+      env: { LOG_LEVEL: "warn" },
+    },
+  ];
+}
+
+export function appComposeFor(
+  name: string,
+  dockerCompose: string,
+  allowedEnvs: string[],
+): Record<string, unknown> {
+  return {
+    allowed_envs: normalizeKeys(allowedEnvs),
+    docker_compose_file: dockerCompose,
+    features: ["kms", "tproxy-net"],
+    gateway_enabled: true,
+    kms_enabled: true,
+    local_key_provider_enabled: false,
+    manifest_version: 2,
+    name,
+    no_instance_id: false,
+    public_logs: true,
+    public_sysinfo: true,
+    public_tcbinfo: true,
+    runner: "docker-compose",
+    secure_time: false,
+    storage_fs: "zfs",
+  };
+}
+
+const HOSTNAME = /^[a-zA-Z](?!.*--)([a-zA-Z0-9-]*[a-zA-Z0-9])?$/;
+
+/** Creates a CVM (deploying its DstackApp for on-chain KMS) and adds it to the store. */
+export async function createCvm(ctx: EmulatorContext, seed: CvmSeed): Promise<CvmRecord> {
+  if (!HOSTNAME.test(seed.name) || seed.name.length < 5 || seed.name.length > 63) {
+    throw new TypeError(`CVM name ${JSON.stringify(seed.name)} is not a valid RFC 1123 name (5-63 chars)`);
+  }
+  if (ctx.store.all().some((c) => c.name === seed.name)) {
+    throw new TypeError(`a CVM named ${JSON.stringify(seed.name)} exists already`);
+  }
+  const allowed = normalizeKeys(seed.allowedEnvs ?? []);
+  const appCompose = appComposeFor(seed.name, seed.dockerCompose ?? DEFAULT_DOCKER_COMPOSE, allowed);
+  let appId: string;
+  let onchain: CvmRecord["onchain"] = null;
+  const kms = ctx.kmsByKind(seed.kms === "phala" ? "phala" : "ethereum");
+  if (seed.kms === "onchain") {
+    const deployer = ctx.chain.accounts[0];
+    const owner = seed.owner ?? ctx.chain.accounts[1]?.address;
+    if (!deployer || !owner) throw new Error("the chain has too few accounts");
+    const appContract = await ctx.serialDeploy(() =>
+      deployDstackApp({
+        rpcUrl: ctx.chain.rpcUrl,
+        deployerPrivateKey: deployer.privateKey,
+        owner,
+        initialComposeHash: `0x${hashOf(appCompose)}`,
+      }),
+    );
+    appId = appContract.slice(2).toLowerCase();
+    onchain = { chainId: ctx.chain.chainId, appContract, owner, deployer: deployer.address };
+  } else {
+    appId = deterministicHex(20, `phala-app:${seed.name}`);
+  }
+  const legacyId = ctx.store.nextLegacyId();
+  const seedKey = `${seed.name}:${appId}`;
+  const cvm: CvmRecord = {
+    id: hashedId("cvm", seedKey),
+    legacyId,
+    name: seed.name,
+    appId,
+    vmUuid: deterministicUuid(`vm:${seedKey}`),
+    instanceId: `instance_${deterministicHex(20, `instance:${seedKey}`)}`,
+    kms,
+    onchain,
+    exposeEnvPubkey: seed.exposeEnvPubkey ?? seed.kms === "phala",
+    appCompose,
+    encryptedEnv: null,
+    receivedEnvKeys: [],
+    env: [],
+    status: "running",
+    progress: null,
+    operations: [],
+    deviceId: deterministicHex(32, "device:emulator-node-7"),
+    createdAt: ctx.clock.iso(),
+  };
+  if (seed.env && Object.keys(seed.env).length > 0) {
+    const env: EnvVar[] = Object.entries(seed.env).map(([key, value]) => ({ key, value }));
+    const publicKey = x25519PublicKey(ctx.keys.envSecretKey(appId));
+    cvm.encryptedEnv = encryptEnv(env, publicKey);
+    cvm.receivedEnvKeys = env.map((e) => e.key);
+    const applied = applyGuestEnvRules(env, allowed);
+    if (!applied.ok) throw new TypeError(`seed env of ${seed.name}: ${applied.error}`);
+    cvm.env = applied.env;
+  }
+  ctx.store.add(cvm);
+  return cvm;
+}

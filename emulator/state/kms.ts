@@ -1,0 +1,105 @@
+import { createHash } from "node:crypto";
+import {
+  bytesToHex,
+  hexToBytes,
+  kmsPublicKeyOf,
+  signEnvPublicKey,
+  x25519PublicKey,
+} from "../../provider/crypto";
+import { deterministicHex, hashedId } from "./ids";
+
+/** `KmsInfo` (reference §3.5.1) plus the emulator-side kind and the k256 public key. */
+export type KmsEntry = {
+  id: string;
+  slug: string;
+  url: string;
+  version: string;
+  chain_id: number | null;
+  kms_contract_address: string | null;
+  gateway_app_id: string | null;
+  /** `phala` for the off-chain KMS, else the chain name (`ethereum`, `base`). */
+  kind: "phala" | "ethereum" | "base";
+};
+
+/** The KmsInfo object exactly as the API returns it (all seven keys, plus the passthrough k256 key). */
+export function kmsInfoView(entry: KmsEntry, k256Pubkey: string): Record<string, unknown> {
+  return {
+    id: entry.id,
+    slug: entry.slug,
+    url: entry.url,
+    version: entry.version,
+    chain_id: entry.chain_id,
+    kms_contract_address: entry.kms_contract_address,
+    gateway_app_id: entry.gateway_app_id,
+    k256_pubkey: k256Pubkey,
+  };
+}
+
+/**
+ * The emulator's key management service: one secp256k1 key signs env public keys, and each app's X25519
+ * env key is derived from a root secret and the app id, so it is stable per app (as with dstack's KMS,
+ * which derives it with `derive_dh_secret(root_key, [app_id, "env-encrypt-key"])`).
+ */
+export class KeyService {
+  readonly k256SecretKey: Uint8Array;
+  readonly k256PublicKey: string;
+
+  constructor(private readonly rootKey: Uint8Array) {
+    this.k256SecretKey = hexToBytes(
+      createHash("sha256").update(rootKey).update("dstack-kms-k256").digest("hex"),
+    );
+    this.k256PublicKey = kmsPublicKeyOf(this.k256SecretKey);
+  }
+
+  /** X25519 secret key of an app (40 hex app id, `0x` optional). */
+  envSecretKey(appId: string): Uint8Array {
+    const id = normalizeAppId(appId);
+    return new Uint8Array(
+      createHash("sha256").update(this.rootKey).update(hexToBytes(id)).update("env-encrypt-key").digest(),
+    );
+  }
+
+  envPublicKeyHex(appId: string): string {
+    return bytesToHex(x25519PublicKey(this.envSecretKey(appId)));
+  }
+
+  /** `{public_key, signature}` as `GET /kms/{kms}/pubkey/{app_id}` returns it. */
+  signedEnvPublicKey(appId: string): { public_key: string; signature: string } {
+    const id = normalizeAppId(appId);
+    const publicKey = this.envPublicKeyHex(id);
+    return {
+      public_key: publicKey,
+      signature: signEnvPublicKey({ appId: id, publicKey, kmsSecretKey: this.k256SecretKey }),
+    };
+  }
+}
+
+export function normalizeAppId(appId: string): string {
+  const id = appId.replace(/^0x/i, "").replace(/^app_/, "").toLowerCase();
+  if (!/^[0-9a-f]{40}$/.test(id)) throw new TypeError("app id must be 40 hex digits");
+  return id;
+}
+
+/** The seeded KMS list: enough entries (25) that paging matters. The first three are the ones CVMs use. */
+export function seedKmsEntries(chainId: number): KmsEntry[] {
+  const entries: KmsEntry[] = [];
+  const add = (kind: KmsEntry["kind"], slug: string, chain: number | null, version = "v0.5.7") =>
+    entries.push({
+      id: hashedId("kms", slug),
+      slug,
+      url: `https://${slug}.kms.emulator.invalid:8000`,
+      version,
+      chain_id: chain,
+      kms_contract_address: chain === null ? null : `0x${deterministicHex(20, `kms-contract:${slug}`)}`,
+      gateway_app_id: `0x${deterministicHex(20, `gateway:${slug}`)}`,
+      kind,
+    });
+  add("phala", "kms-phala-prod7", null);
+  add("ethereum", "kms-ethereum-local", chainId);
+  add("base", "kms-base-prod9", 8453);
+  for (let i = 1; i <= 10; i++)
+    add("phala", `kms-phala-prod${7 + i}`, null, i % 3 === 0 ? "v0.5.3" : "v0.5.7");
+  for (let i = 1; i <= 6; i++) add("ethereum", `kms-ethereum-local${i}`, chainId);
+  for (let i = 1; i <= 6; i++) add("base", `kms-base-prod${9 + i}`, 8453);
+  return entries;
+}
