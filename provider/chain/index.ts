@@ -25,7 +25,7 @@ export {
   findRegistration,
   type Registration,
 } from "./find-registration";
-export { describeCause, redactRpcUrl } from "./redact";
+export { describeCause, redactRpcUrl, rpcUrlSecrets } from "./redact";
 export {
   type RegisterComposeHashParams,
   type RegisterComposeHashResult,

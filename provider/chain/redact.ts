@@ -52,3 +52,17 @@ export function redactText(text: string, secrets: readonly (string | undefined)[
   out = out.replace(URL_PATTERN, "[url]");
   return out.length > MAX_CAUSE_LENGTH ? `${out.slice(0, MAX_CAUSE_LENGTH - 1)}…` : out;
 }
+
+/**
+ * The parts of an RPC URL that may be credentials (user info, path segments, query values), for
+ * scrubbing texts that quote them without the full URL.
+ */
+export function rpcUrlSecrets(rpcUrl: string): string[] {
+  try {
+    const url = new URL(rpcUrl);
+    const parts = [url.username, url.password, ...url.pathname.split("/"), ...url.searchParams.values()];
+    return [rpcUrl, ...parts.map((part) => decodeURIComponent(part)).filter((part) => part.length >= 8)];
+  } catch {
+    return [rpcUrl];
+  }
+}

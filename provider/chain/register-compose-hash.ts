@@ -5,7 +5,7 @@ import { addComposeHashCalldata, normalizeComposeHash } from "./compose-hash";
 import { InvalidChainParamsError, OwnerActionRequiredError, RegistrationNotFoundError } from "./errors";
 import { findRegistration } from "./find-registration";
 import { assertAppContract, isComposeHashAllowed, readOwner } from "./read-app-state";
-import { redactRpcUrl } from "./redact";
+import { redactRpcUrl, rpcUrlSecrets } from "./redact";
 import type { ChainContext } from "./rpc-call";
 import { sendAddComposeHash } from "./send-add-compose-hash";
 import { assertRegistrationReceipt, isRegistrationReceipt, waitForReceipt } from "./wait-for-receipt";
@@ -73,7 +73,7 @@ export async function registerComposeHash(
   const context: ChainContext = {
     client: createPublicClient({ transport }),
     rpcOrigin,
-    secrets: [params.privateKey, params.rpcUrl],
+    secrets: [params.privateKey, ...rpcUrlSecrets(params.rpcUrl)],
   };
 
   progress?.(`Checking chain id of ${rpcOrigin} (expecting ${params.expectedChainId})`);

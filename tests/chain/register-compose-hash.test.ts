@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { createPublicClient, createWalletClient, http, type PublicClient } from "viem";
-import { privateKeyToAccount } from "viem/accounts";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { type AnvilAccount, type AnvilNode, startAnvil } from "../../emulator/chain/anvil";
 import { deployDstackApp, dstackAppAbi, localChain } from "../../emulator/chain/dstack-app";
 import {
@@ -13,6 +13,7 @@ import {
   ReceiptTimeoutError,
   RegistrationNotFoundError,
   registerComposeHash,
+  TransactionSendError,
 } from "../../provider/chain";
 
 const randomHash = (): string => randomBytes(32).toString("hex");
@@ -271,6 +272,27 @@ describe("chain: registerComposeHash against anvil", function () {
     const again = await registerComposeHash({ ...baseParams(contract, hash), privateKey: owner.privateKey });
     assert.deepEqual(again, result);
     assert.equal(await nonceOf(owner), nonceBefore + 1);
+  });
+
+  it("a signer without funds gets one clear error, nothing is broadcast and the key stays out of it", async () => {
+    const poorKey = generatePrivateKey();
+    const poor = privateKeyToAccount(poorKey);
+    const contract = await deployDstackApp({
+      rpcUrl: node.rpcUrl,
+      deployerPrivateKey: owner.privateKey,
+      owner: poor.address,
+    });
+    const hash = randomHash();
+    const error = await registerComposeHash({ ...baseParams(contract, hash), privateKey: poorKey }).then(
+      () => assert.fail("expected an error"),
+      (e: unknown) => e,
+    );
+    assert.ok(error instanceof TransactionSendError, String(error));
+    assert.match(error.transactionHash, /^0x[0-9a-f]{64}$/);
+    assert.match(error.message, /insufficient funds/i);
+    assert.ok(!`${error.message}${error.stack}`.includes(poorKey.slice(2)));
+    assert.equal(await client.getTransactionCount({ address: poor.address, blockTag: "pending" }), 0);
+    assert.equal(await allowed(contract, hash), false);
   });
 
   it("error texts never contain the private key or RPC URL credentials", async () => {

@@ -14,6 +14,7 @@ import {
   normalizeComposeHash,
   redactRpcUrl,
   registerComposeHash,
+  rpcUrlSecrets,
   withSignerLock,
 } from "../../provider/chain";
 
@@ -104,6 +105,12 @@ describe("chain: pure helpers", () => {
     assert.ok(error instanceof BaseError);
     assert.match(error.message, /SECRETKEY/); // viem's own message carries the URL
     const text = describeCause(error, [key]);
+    assert.deepEqual(rpcUrlSecrets("https://user:longpassword@h.example/v2/SECRETKEY?k=QUERYVALUE1"), [
+      "https://user:longpassword@h.example/v2/SECRETKEY?k=QUERYVALUE1",
+      "longpassword",
+      "SECRETKEY",
+      "QUERYVALUE1",
+    ]);
     assert.doesNotMatch(text, /SECRETKEY|user:pw|rpc\.example\.com/);
     assert.ok(!text.includes(key.slice(2)));
     assert.match(text, /HTTP request failed/);
