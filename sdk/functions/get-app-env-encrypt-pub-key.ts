@@ -14,6 +14,7 @@ import {
   parseArguments,
   parseInvokeOptions,
 } from "./invoke";
+import { reportedKmsPublicKey } from "./reported-kms-public-key";
 import { EnvPublicKeySignatureError } from "./signature-mismatch-error";
 
 export interface GetAppEnvEncryptPubKeyArgs extends ConnectionArgs {
@@ -73,9 +74,7 @@ const argsSchema = z.strictObject({
  */
 async function apiKmsPublicKey(client: PhalaClient, kms: string): Promise<string | null> {
   try {
-    const info: object = await client.getKms(kms);
-    const key = "k256Pubkey" in info ? info.k256Pubkey : undefined;
-    return typeof key === "string" && kmsPublicKeySchema.safeParse(key).success ? key : null;
+    return reportedKmsPublicKey(await client.getKms(kms));
   } catch (error) {
     if (error instanceof NotFoundError) return null;
     throw error;

@@ -12,6 +12,7 @@ import {
   parseArguments,
   parseInvokeOptions,
 } from "./invoke";
+import { reportedKmsPublicKey } from "./reported-kms-public-key";
 
 /** Chains with an on-chain Phala KMS. */
 export const KMS_CHAINS = ["ethereum", "base"] as const;
@@ -55,6 +56,8 @@ export interface KmsContract {
   chainId: number;
   /** Chain name as the API reports it. */
   chainName: string;
+  /** The contract's KMS signing key (secp256k1, SEC1 hex); null when the API does not report it. */
+  kmsPublicKey: string | null;
   /** Devices registered with the contract. */
   devices: KmsDevice[];
   /** OS images registered with the contract. */
@@ -85,6 +88,7 @@ function toResult(detail: KmsOnChainDetail): GetKmsOnChainDetailResult {
       contractAddress: contract.contractAddress,
       chainId: contract.chainId,
       chainName: contract.chainName,
+      kmsPublicKey: reportedKmsPublicKey(contract),
       devices: contract.devices.map((device) => ({
         deviceId: device.deviceId,
         nodeName: device.nodeName ?? null,

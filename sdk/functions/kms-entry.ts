@@ -1,4 +1,5 @@
 import type { KmsInfo } from "../../provider/api";
+import { reportedKmsPublicKey } from "./reported-kms-public-key";
 
 /** One KMS instance as Phala Cloud lists it. */
 export interface KmsEntry {
@@ -18,6 +19,11 @@ export interface KmsEntry {
   kmsContractAddress: string | null;
   /** App id of the KMS's gateway app, when the API reports one. */
   gatewayAppId: string | null;
+  /**
+   * The KMS's secp256k1 signing key (SEC1 hex) that signs app env public keys; null when the API
+   * does not report it.
+   */
+  kmsPublicKey: string | null;
 }
 
 export function toKmsEntry(info: KmsInfo): KmsEntry {
@@ -30,5 +36,6 @@ export function toKmsEntry(info: KmsInfo): KmsEntry {
     onchain: info.chainId !== null && info.chainId !== undefined,
     kmsContractAddress: info.kmsContractAddress ?? null,
     gatewayAppId: info.gatewayAppId ?? null,
+    kmsPublicKey: reportedKmsPublicKey(info),
   };
 }
