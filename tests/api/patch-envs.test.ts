@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
+import type { RetryInfo } from "../../provider/api";
 import { BusyError, NetworkError, ServerError } from "../../provider/api";
-import type { RetryInfo } from "../../provider/api/transport";
 import { clientFor, rejection } from "./helpers/client";
 import { APP_ID, COMPOSE_HASH, DEVICE_ID, kmsInfoJson, precondition465Details } from "./helpers/fixtures";
 import { json, startServer, type TestServer } from "./helpers/server";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
+import type { RetryInfo } from "../../provider/api";
 import { NetworkError, PhalaClient, RateLimitedError } from "../../provider/api";
-import type { RetryInfo } from "../../provider/api/transport";
 import { clientFor, rejection } from "./helpers/client";
 import { API_KEY, cvmDetail20260121 } from "./helpers/fixtures";
 import { closedPort, json, startServer, type TestServer } from "./helpers/server";

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { inspect } from "node:util";
+import type { RetryInfo } from "../../provider/api";
 import { PhalaApiError, PhalaClient, RedirectError } from "../../provider/api";
-import type { RetryInfo } from "../../provider/api/transport";
 import { clientFor, rejection } from "./helpers/client";
 import { API_KEY } from "./helpers/fixtures";
 import { json, startServer, type TestServer } from "./helpers/server";
