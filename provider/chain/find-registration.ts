@@ -52,7 +52,8 @@ export async function findRegistration(
     `Searching ComposeHashAdded logs of ${params.contract} from block ${latest} back to ${lowest}`,
   );
   while (to >= lowest) {
-    const from = to + 1n > window ? (to + 1n - window > lowest ? to + 1n - window : lowest) : lowest;
+    const start = to + 1n - window;
+    const from = start > lowest ? start : lowest;
     let logs: Awaited<ReturnType<typeof getWindow>>;
     try {
       logs = await getWindow(context, params.contract, from, to);
@@ -81,7 +82,7 @@ export async function findRegistration(
         toBlock: latest,
       };
     }
-    if (from === 0n || from === lowest) return { registration: undefined, fromBlock: from, toBlock: latest };
+    if (from === lowest) return { registration: undefined, fromBlock: from, toBlock: latest };
     to = from - 1n;
   }
   return { registration: undefined, fromBlock: lowest, toBlock: latest };

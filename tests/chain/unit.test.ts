@@ -1,13 +1,21 @@
 import assert from "node:assert/strict";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { BaseError, HttpRequestError, toEventSelector, toFunctionSelector } from "viem";
+import {
+  BaseError,
+  createPublicClient,
+  custom,
+  HttpRequestError,
+  toEventSelector,
+  toFunctionSelector,
+} from "viem";
 import {
   addComposeHashCalldata,
   addComposeHashSelector,
   composeHashAddedTopic,
   describeCause,
   dstackAppAbi,
+  findRegistration,
   InvalidChainParamsError,
   InvalidComposeHashError,
   isComposeHashAddedLog,
@@ -201,5 +209,85 @@ describe("chain: input validation happens before any RPC call", () => {
       registerComposeHash({ rpcUrl, expectedChainId: 31337, appContract: CONTRACT, composeHash: HASH }),
     );
     assert.ok(requests > 0);
+  });
+});
+
+describe("chain: findRegistration windows", () => {
+  const contract = CONTRACT;
+  const hash = `0x${HASH}` as const;
+  const txHash = `0x${"cd".repeat(32)}` as const;
+
+  /** A fake RPC: head at block 50 000, one matching log at `logBlock`, ranges wider than `maxRange` rejected. */
+  function fakeRpc(logBlock: number, maxRange: number) {
+    const ranges: [number, number][] = [];
+    const client = createPublicClient({
+      transport: custom(
+        {
+          async request({ method, params }: { method: string; params?: unknown }) {
+            if (method === "eth_blockNumber") return "0xc350";
+            if (method !== "eth_getLogs") throw new Error(`unexpected ${method}`);
+            const [filter] = params as [
+              { fromBlock: string; toBlock: string; address: string; topics: string[] },
+            ];
+            const from = Number(filter.fromBlock);
+            const to = Number(filter.toBlock);
+            ranges.push([from, to]);
+            if (to - from + 1 > maxRange) throw new Error("query exceeds max block range");
+            assert.equal(filter.topics[0], composeHashAddedTopic);
+            if (logBlock < from || logBlock > to) return [];
+            const other = { data: `0x${"00".repeat(32)}`, logIndex: "0x0" };
+            return [other, { data: hash, logIndex: "0x1" }].map((log) => ({
+              ...log,
+              address: contract,
+              topics: [composeHashAddedTopic],
+              blockNumber: `0x${logBlock.toString(16)}`,
+              blockHash: `0x${"ee".repeat(32)}`,
+              transactionHash: log.data === hash ? txHash : `0x${"aa".repeat(32)}`,
+              transactionIndex: "0x0",
+              removed: false,
+            }));
+          },
+        },
+        { retryCount: 0 },
+      ),
+    });
+    return { context: { client, rpcOrigin: "fake", secrets: [] }, ranges };
+  }
+
+  it("walks back from the head, halving a window the RPC rejects", async () => {
+    const { context, ranges } = fakeRpc(31_000, 2_500);
+    const found = await findRegistration(context, { contract, composeHash: hash, windowBlocks: 10_000 });
+    assert.deepEqual(found.registration, { transactionHash: txHash, blockNumber: 31_000n });
+    // 10 000 and 5 000 rejected, then 2 500-block windows downwards from the head.
+    assert.deepEqual(ranges.slice(0, 3), [
+      [40_001, 50_000],
+      [45_001, 50_000],
+      [47_501, 50_000],
+    ]);
+    const last = ranges.at(-1);
+    assert.ok(last && last[0] <= 31_000 && last[1] >= 31_000);
+    for (const [i, range] of ranges.slice(3).entries()) {
+      assert.equal(range[1] - range[0] + 1, 2_500);
+      const previous = ranges[i + 2];
+      if (previous) assert.equal(range[1], previous[0] - 1);
+    }
+  });
+
+  it("stops at the search limit and reports the searched range", async () => {
+    const { context, ranges } = fakeRpc(10, 100_000);
+    const found = await findRegistration(context, {
+      contract,
+      composeHash: hash,
+      windowBlocks: 10_000,
+      maxBlocks: 25_000,
+    });
+    assert.equal(found.registration, undefined);
+    assert.equal(found.fromBlock, 25_001n);
+    assert.equal(found.toBlock, 50_000n);
+    assert.deepEqual(ranges, [
+      [40_001, 50_000],
+      [30_001, 40_000],
+      [25_001, 30_000],
+    ]);
   });
 });
