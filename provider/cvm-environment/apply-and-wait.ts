@@ -1,0 +1,75 @@
+import { encryptEnv, strip0x } from "../crypto";
+import { applyEnv } from "./apply-env";
+import { resolveEnvPublicKey } from "./env-public-key";
+import type { ApplyOptions } from "./inputs";
+import type { ComputedOutputs } from "./outputs";
+import type { FlowContext } from "./ports";
+import type { ResolvedCvm } from "./resolve-cvm";
+import { waitForOperation } from "./wait-for-operation";
+
+export type EnvPayload =
+  | { readonly kind: "plain"; readonly env: Readonly<Record<string, string>> }
+  | { readonly kind: "encrypted"; readonly encryptedEnv: string; readonly envKeys: readonly string[] };
+
+/** Encrypts (or takes the ciphertext as given), applies through the two-phase flow, waits, reports facts. */
+export async function applyAndWait(
+  ctx: FlowContext,
+  cvm: ResolvedCvm,
+  payload: EnvPayload,
+  options: Pick<ApplyOptions, "waitForReady" | "readyTimeoutSeconds" | "verifyComposeHash">,
+): Promise<ComputedOutputs> {
+  let encryptedEnv: string;
+  let envKeys: string[];
+  let publicKey: { hex: string; verified: boolean } | undefined;
+  if (payload.kind === "plain") {
+    envKeys = Object.keys(payload.env).sort();
+    const key = await resolveEnvPublicKey(ctx.api, cvm);
+    publicKey = key;
+    encryptedEnv = encryptEnv(
+      envKeys.map((name) => ({ key: name, value: payload.env[name] as string })),
+      key.bytes,
+    );
+  } else {
+    envKeys = [...payload.envKeys].sort();
+    encryptedEnv = strip0x(payload.encryptedEnv).toLowerCase();
+  }
+
+  const applied = await applyEnv(ctx, cvm, {
+    encryptedEnv,
+    envKeys,
+    verifyComposeHash: options.verifyComposeHash,
+  });
+  ctx.report(`Update accepted (operation ${applied.correlationId})`);
+
+  let composeHash = applied.composeHash ?? cvm.detail.composeHash;
+  if (options.waitForReady) {
+    await waitForOperation(ctx, {
+      cvmId: cvm.canonicalId,
+      correlationId: applied.correlationId,
+      timeoutSeconds: options.readyTimeoutSeconds,
+    });
+    composeHash = (await ctx.api.getCvm(cvm.canonicalId)).composeHash ?? composeHash;
+  }
+
+  return {
+    canonicalCvmId: cvm.canonicalId,
+    ...(cvm.appId ? { appId: cvm.appId } : {}),
+    ...(cvm.kmsType ? { kmsType: cvm.kmsType } : {}),
+    ...(cvm.chainId !== undefined ? { chainId: cvm.chainId } : {}),
+    ...(publicKey ? { envPublicKey: publicKey.hex, envPublicKeyVerified: publicKey.verified } : {}),
+    ...(composeHash ? { composeHash: strip0x(composeHash).toLowerCase() } : {}),
+    ...(applied.registrationTransactionHash
+      ? { registrationTransactionHash: applied.registrationTransactionHash }
+      : {}),
+    correlationId: applied.correlationId,
+  };
+}
+
+export const payloadOf = (inputs: {
+  env?: Record<string, string>;
+  encryptedEnv?: string;
+  envKeys: readonly string[];
+}): EnvPayload =>
+  inputs.encryptedEnv !== undefined
+    ? { kind: "encrypted", encryptedEnv: inputs.encryptedEnv, envKeys: inputs.envKeys }
+    : { kind: "plain", env: inputs.env ?? {} };

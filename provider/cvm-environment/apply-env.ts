@@ -1,0 +1,81 @@
+import { registerForCvm } from "./chain-step";
+import { CvmEnvironmentError } from "./errors";
+import { sendPatch } from "./patch-outcome";
+import { afterRegistration, DEFAULT_FLOW_LIMITS, decideNext, type FlowState, initialFlowState } from "./plan";
+import type { FlowContext } from "./ports";
+import type { ResolvedCvm } from "./resolve-cvm";
+
+export interface ApplyRequest {
+  /** Hex ciphertext of the complete env set; phase 2 resends exactly these bytes. */
+  readonly encryptedEnv: string;
+  /** Sorted keys: the new `allowed_envs`. */
+  readonly envKeys: readonly string[];
+  readonly verifyComposeHash: boolean;
+}
+
+export interface Applied {
+  readonly correlationId: string;
+  readonly allowedEnvsChanged: boolean;
+  /** The compose hash registered for this change, when the keys changed through the two-phase flow. */
+  readonly composeHash?: string;
+  readonly registrationTransactionHash?: string;
+}
+
+/**
+ * `PATCH /cvms/{id}/envs`, driven by `decideNext`: phase 1; on 465 the chain step and phase 2 with
+ * the same ciphertext; 466 starts over once; 467 and 409 retry with backoff; the rest fails.
+ */
+export async function applyEnv(ctx: FlowContext, cvm: ResolvedCvm, request: ApplyRequest): Promise<Applied> {
+  const limits = ctx.limits ?? DEFAULT_FLOW_LIMITS;
+  const envKeys = [...request.envKeys];
+  let state: FlowState = initialFlowState;
+  let outcome = await sendPatch(ctx.api, cvm, { encryptedEnv: request.encryptedEnv, envKeys });
+  for (;;) {
+    let decision = decideNext(state, outcome, limits);
+    if (decision.next.kind === "register") {
+      const { composeHash, appId, chainId } = decision.next;
+      ctx.report(`Allowed keys change needs compose hash ${composeHash} registered on chain ${chainId}`);
+      const registration = await registerForCvm(
+        ctx,
+        cvm,
+        { composeHash, appId, chainId },
+        envKeys,
+        request.verifyComposeHash,
+      );
+      ctx.report(
+        registration.sentTransaction
+          ? `Registered in transaction ${registration.transactionHash}`
+          : `Already registered in transaction ${registration.transactionHash}; no new transaction sent`,
+      );
+      decision = afterRegistration(decision.state, composeHash, registration.transactionHash);
+    }
+    state = decision.state;
+    const next = decision.next;
+    switch (next.kind) {
+      case "done":
+        return {
+          correlationId: next.correlationId,
+          allowedEnvsChanged: next.allowedEnvsChanged,
+          ...(state.phase2 ? { composeHash: state.phase2.composeHash } : {}),
+          ...(state.phase2?.transactionHash
+            ? { registrationTransactionHash: state.phase2.transactionHash }
+            : {}),
+        };
+      case "fail":
+        if (next.message === undefined) throw next.error;
+        throw new CvmEnvironmentError(next.message);
+      case "send":
+        if (next.why) ctx.report(next.why);
+        if (next.delayMs > 0) await ctx.sleep(next.delayMs);
+        outcome = await sendPatch(ctx.api, cvm, {
+          encryptedEnv: request.encryptedEnv,
+          envKeys,
+          ...(next.phase2?.composeHash ? { composeHash: next.phase2.composeHash } : {}),
+          ...(next.phase2?.transactionHash ? { transactionHash: next.phase2.transactionHash } : {}),
+        });
+        break;
+      case "register":
+        throw new CvmEnvironmentError("internal: a registration step was not run");
+    }
+  }
+}

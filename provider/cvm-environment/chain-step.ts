@@ -1,0 +1,67 @@
+import { verifyComposeHashForKeys } from "./compose-hash-check";
+import { ChainTargetMismatchError, MissingRpcUrlError } from "./errors";
+import type { FlowContext } from "./ports";
+import { bareAppId, type ResolvedCvm } from "./resolve-cvm";
+
+export interface RegistrationRequest {
+  readonly composeHash: string;
+  readonly appId: string;
+  readonly chainId: number;
+}
+
+export interface Registration {
+  readonly transactionHash: string;
+  readonly sentTransaction: boolean;
+}
+
+/**
+ * The chain step of a 465: the target must be the CVM's own app contract on the CVM's own chain and
+ * the hash must match the compose file with the new keys; then the chain module registers it (or finds
+ * the earlier registration, or stops with what the owner has to submit).
+ */
+export async function registerForCvm(
+  ctx: FlowContext,
+  cvm: ResolvedCvm,
+  request: RegistrationRequest,
+  envKeys: readonly string[],
+  verifyComposeHash: boolean,
+): Promise<Registration> {
+  assertSameTarget(cvm, request);
+  if (verifyComposeHash) {
+    await verifyComposeHashForKeys(ctx.api, cvm.canonicalId, envKeys, request.composeHash);
+  } else {
+    ctx.report(`Compose hash check skipped (verifyComposeHash: false) for ${request.composeHash}`);
+  }
+  const rpcUrl = ctx.signer.rpcUrl ?? cvm.detail.kmsInfo?.rpcEndpoint;
+  if (!rpcUrl) throw new MissingRpcUrlError(request.chainId);
+  ctx.report(
+    `Registering compose hash ${request.composeHash} on app contract 0x${cvm.appId} (chain ${request.chainId})`,
+  );
+  const result = await ctx.registerComposeHash({
+    rpcUrl,
+    expectedChainId: request.chainId,
+    appContract: `0x${cvm.appId}`,
+    composeHash: request.composeHash,
+    ...(ctx.signer.privateKey ? { privateKey: ctx.signer.privateKey } : {}),
+    ...(ctx.timing.receiptTimeoutMs ? { receiptTimeoutMs: ctx.timing.receiptTimeoutMs } : {}),
+    ...(ctx.timing.receiptPollIntervalMs ? { pollIntervalMs: ctx.timing.receiptPollIntervalMs } : {}),
+    onProgress: ctx.report,
+  });
+  return { transactionHash: result.transactionHash, sentTransaction: result.sentTransaction };
+}
+
+function assertSameTarget(cvm: ResolvedCvm, request: RegistrationRequest): void {
+  const requestedApp = bareAppId(request.appId);
+  const contractApp = bareAppId(cvm.detail.kmsInfo?.dstackAppAddress);
+  if (!cvm.appId || requestedApp !== cvm.appId || (contractApp !== undefined && contractApp !== cvm.appId)) {
+    throw new ChainTargetMismatchError(
+      `The API asked to register a compose hash for app ${request.appId}, but CVM ${cvm.canonicalId} belongs to ` +
+        `app ${cvm.appId ?? "(unknown)"}${contractApp ? ` (contract 0x${contractApp})` : ""}. Nothing was signed.`,
+    );
+  }
+  if (cvm.chainId !== undefined && cvm.chainId !== request.chainId) {
+    throw new ChainTargetMismatchError(
+      `The API asked to register on chain ${request.chainId}, but CVM ${cvm.canonicalId}'s KMS is on chain ${cvm.chainId}. Nothing was signed.`,
+    );
+  }
+}

@@ -1,0 +1,21 @@
+import { composeHash, strip0x } from "../crypto";
+import { ComposeHashMismatchError } from "./errors";
+import type { CvmEnvironmentApi } from "./ports";
+
+/**
+ * Before anything is signed: the hash the API asks for must be the one the CVM's own compose file
+ * yields once `allowed_envs` is the new key set. Otherwise the signer would approve a compose it has
+ * not seen.
+ */
+export async function verifyComposeHashForKeys(
+  api: CvmEnvironmentApi,
+  cvmId: string,
+  envKeys: readonly string[],
+  requestedHash: string,
+): Promise<void> {
+  const composeFile = await api.getComposeFile(cvmId);
+  const keys = [...envKeys].sort();
+  const expected = composeHash({ ...composeFile, allowed_envs: keys });
+  const received = strip0x(requestedHash.trim()).toLowerCase();
+  if (expected !== received) throw new ComposeHashMismatchError(expected, received, keys);
+}

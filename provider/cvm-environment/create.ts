@@ -1,0 +1,27 @@
+import type { CreateResult } from "@pulumi/pulumi/dynamic";
+import { applyAndWait, payloadOf } from "./apply-and-wait";
+import { AdoptionRefusedError } from "./errors";
+import { applyOptionsOf, CheckedInputsSchema } from "./inputs";
+import { buildOutputs } from "./outputs";
+import { currentAllowedEnvs, resolveCvm } from "./resolve-cvm";
+import type { ProviderRuntime } from "./runtime";
+
+export async function createCvmEnvironment(runtime: ProviderRuntime, props: unknown): Promise<CreateResult> {
+  const inputs = CheckedInputsSchema.parse(props);
+  const options = applyOptionsOf(inputs);
+  const ctx = runtime.context(inputs);
+  const cvm = await resolveCvm(ctx.api, inputs.cvmId);
+
+  // Pulumi cannot import dynamic resources, so creating on a CVM that already has an environment is
+  // the adoption path; it must never silently drop keys the CVM already allows.
+  const existing = await currentAllowedEnvs(ctx.api, cvm);
+  const declared = new Set(inputs.envKeys);
+  const dropped = existing.filter((key) => !declared.has(key)).sort();
+  if (dropped.length > 0 && !options.adoptExistingEnv)
+    throw new AdoptionRefusedError(cvm.canonicalId, dropped);
+  if (dropped.length > 0)
+    ctx.report(`Adopting the environment of ${cvm.canonicalId}; removing ${dropped.join(", ")}`);
+
+  const computed = await applyAndWait(ctx, cvm, payloadOf(inputs), options);
+  return { id: cvm.canonicalId, outs: buildOutputs(inputs, computed) };
+}

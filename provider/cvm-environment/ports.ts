@@ -1,0 +1,38 @@
+import type { PhalaClient } from "../api";
+import type { registerComposeHash } from "../chain";
+import type { FlowLimits } from "./plan";
+
+/** The API calls the flow makes: `PhalaClient` in production, a fake in unit tests. */
+export type CvmEnvironmentApi = Pick<
+  PhalaClient,
+  "getCvm" | "getComposeFile" | "patchEnvs" | "listOperations" | "getAppEnvEncryptPubkey"
+>;
+
+export type RegisterComposeHash = typeof registerComposeHash;
+
+/** The signer for the chain step; both may be absent (then the owner must act). */
+export interface Signer {
+  readonly privateKey?: `0x${string}`;
+  readonly rpcUrl?: string;
+}
+
+export interface FlowTiming {
+  /** First poll interval while waiting for an operation; grows by half up to `maxPollIntervalMs`. */
+  readonly pollIntervalMs: number;
+  readonly maxPollIntervalMs: number;
+  /** Receipt wait of the chain step. */
+  readonly receiptTimeoutMs?: number;
+  readonly receiptPollIntervalMs?: number;
+}
+
+/** Everything one create/update/delete/read needs to talk to the world. */
+export interface FlowContext {
+  readonly api: CvmEnvironmentApi;
+  readonly registerComposeHash: RegisterComposeHash;
+  readonly signer: Signer;
+  readonly report: (message: string) => void;
+  readonly sleep: (ms: number) => Promise<void>;
+  readonly now: () => number;
+  readonly timing: FlowTiming;
+  readonly limits?: FlowLimits;
+}

@@ -1,0 +1,48 @@
+import type { ReadResult } from "@pulumi/pulumi/dynamic";
+import { NotFoundError } from "../api";
+import { strip0x } from "../crypto";
+import { driftedInputs } from "./drift";
+import { inputsOf } from "./outputs";
+import { currentAllowedEnvs, resolveCvm } from "./resolve-cvm";
+import type { ProviderRuntime } from "./runtime";
+
+/**
+ * Refresh: compares the CVM's allowed keys with state and hands back drifted inputs, so the next
+ * `up` restores the declared keys. Env values cannot be read back; only the key set is checked.
+ */
+export async function readCvmEnvironment(
+  runtime: ProviderRuntime,
+  id: string,
+  props: unknown,
+): Promise<ReadResult> {
+  const stored = (props ?? {}) as Record<string, unknown>;
+  const ctx = runtime.context(credentialsOf(stored));
+  const reference = typeof stored.canonicalCvmId === "string" ? stored.canonicalCvmId : id;
+  let cvm: Awaited<ReturnType<typeof resolveCvm>>;
+  try {
+    cvm = await resolveCvm(ctx.api, reference);
+  } catch (error) {
+    if (error instanceof NotFoundError) return { id: "" };
+    throw error;
+  }
+  const allowed = await currentAllowedEnvs(ctx.api, cvm);
+  const live = {
+    canonicalCvmId: cvm.canonicalId,
+    ...(cvm.appId ? { appId: cvm.appId } : {}),
+    ...(cvm.kmsType ? { kmsType: cvm.kmsType } : {}),
+    ...(cvm.chainId !== undefined ? { chainId: cvm.chainId } : {}),
+    ...(cvm.detail.composeHash ? { composeHash: strip0x(cvm.detail.composeHash).toLowerCase() } : {}),
+  };
+  const inputs = inputsOf(stored);
+  const drifted = driftedInputs(inputs, allowed);
+  if (drifted === undefined) return { id: cvm.canonicalId, props: { ...stored, ...live } };
+  ctx.report(
+    `CVM ${cvm.canonicalId} allows [${[...allowed].sort().join(", ")}], state says [${(inputs.envKeys as string[] | undefined)?.join(", ") ?? ""}]`,
+  );
+  return { id: cvm.canonicalId, props: { ...stored, ...drifted, ...live }, inputs: drifted };
+}
+
+export const credentialsOf = (stored: Record<string, unknown>): { privateKey?: string; rpcUrl?: string } => ({
+  ...(typeof stored.privateKey === "string" ? { privateKey: stored.privateKey } : {}),
+  ...(typeof stored.rpcUrl === "string" ? { rpcUrl: stored.rpcUrl } : {}),
+});

@@ -1,0 +1,70 @@
+import { registerComposeHash } from "../chain";
+import { type EnvironmentVariables, type PhalaSettings, resolvePhalaSettings } from "../config";
+import type { FlowLimits } from "./plan";
+import type { CvmEnvironmentApi, FlowContext, FlowTiming, RegisterComposeHash } from "./ports";
+import { apiFor, signerFor } from "./session";
+
+export interface ProviderOptions {
+  /** Environment variable fallbacks; default `process.env`. */
+  readonly env?: EnvironmentVariables;
+  readonly createApi?: (settings: PhalaSettings, report: (message: string) => void) => CvmEnvironmentApi;
+  readonly registerComposeHash?: RegisterComposeHash;
+  /** Progress lines (no secrets); default: stderr, which the engine shows as diagnostics. */
+  readonly report?: (message: string) => void;
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly now?: () => number;
+  readonly timing?: Partial<FlowTiming>;
+  readonly limits?: FlowLimits;
+}
+
+const DEFAULT_TIMING: FlowTiming = { pollIntervalMs: 2_000, maxPollIntervalMs: 10_000 };
+
+const stderrReport = (message: string) => {
+  process.stderr.write(`pulumi-phala: ${message}\n`);
+};
+
+/** Settings from `configure` (or environment variables alone until it runs) and the way to reach the world. */
+export class ProviderRuntime {
+  private settings: PhalaSettings;
+
+  constructor(private readonly options: ProviderOptions = {}) {
+    this.settings = resolvePhalaSettings(() => undefined, this.env);
+  }
+
+  private get env(): EnvironmentVariables {
+    return this.options.env ?? process.env;
+  }
+
+  configure(getSetting: Parameters<typeof resolvePhalaSettings>[0]): void {
+    this.settings = resolvePhalaSettings(getSetting, this.env);
+  }
+
+  /** Every string that must never appear in an error: credentials from config and from the resource. */
+  secrets(perResource: { privateKey?: unknown; rpcUrl?: unknown; env?: unknown }): string[] {
+    const values =
+      perResource.env && typeof perResource.env === "object" ? Object.values(perResource.env) : [];
+    return [
+      this.settings.apiKey,
+      this.settings.privateKey,
+      this.settings.rpcUrl,
+      perResource.privateKey,
+      perResource.rpcUrl,
+      ...values,
+    ].filter((value): value is string => typeof value === "string");
+  }
+
+  context(perResource: { privateKey?: string; rpcUrl?: string }): FlowContext {
+    const report = this.options.report ?? stderrReport;
+    const createApi = this.options.createApi ?? apiFor;
+    return {
+      api: createApi(this.settings, report),
+      registerComposeHash: this.options.registerComposeHash ?? registerComposeHash,
+      signer: signerFor(this.settings, perResource),
+      report,
+      sleep: this.options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+      now: this.options.now ?? Date.now,
+      timing: { ...DEFAULT_TIMING, ...this.options.timing },
+      ...(this.options.limits ? { limits: this.options.limits } : {}),
+    };
+  }
+}

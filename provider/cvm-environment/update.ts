@@ -1,0 +1,34 @@
+import { isDeepStrictEqual } from "node:util";
+import type { UpdateResult } from "@pulumi/pulumi/dynamic";
+import { applyAndWait, payloadOf } from "./apply-and-wait";
+import { applyOptionsOf, type CheckedInputs, CheckedInputsSchema } from "./inputs";
+import { buildOutputs, computedOf, type StoredOutputs, StoredOutputsSchema } from "./outputs";
+import { resolveCvm } from "./resolve-cvm";
+import type { ProviderRuntime } from "./runtime";
+
+export async function updateCvmEnvironment(
+  runtime: ProviderRuntime,
+  id: string,
+  olds: unknown,
+  news: unknown,
+): Promise<UpdateResult> {
+  const inputs = CheckedInputsSchema.parse(news);
+  const previous = StoredOutputsSchema.parse(olds);
+  // An env update is not idempotent (each one restarts the CVM): options, credentials or another
+  // identifier for the same CVM change nothing on the CVM.
+  if (samePayload(previous, inputs)) {
+    return { outs: buildOutputs(inputs, computedOf(previous, id)) };
+  }
+  const ctx = runtime.context(inputs);
+  const cvm = await resolveCvm(ctx.api, previous.canonicalCvmId ?? id);
+  const computed = await applyAndWait(ctx, cvm, payloadOf(inputs), applyOptionsOf(inputs));
+  return { outs: buildOutputs(inputs, computed) };
+}
+
+function samePayload(previous: StoredOutputs, inputs: CheckedInputs): boolean {
+  return (
+    isDeepStrictEqual([...(previous.envKeys ?? [])].sort(), inputs.envKeys) &&
+    isDeepStrictEqual(previous.env, inputs.env) &&
+    previous.encryptedEnv === inputs.encryptedEnv
+  );
+}

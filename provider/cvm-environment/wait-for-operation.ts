@@ -1,0 +1,70 @@
+import { NotFoundError } from "../api";
+import { OperationFailedError, ReadyTimeoutError } from "./errors";
+import type { FlowContext } from "./ports";
+
+export interface WaitRequest {
+  readonly cvmId: string;
+  readonly correlationId: string;
+  readonly timeoutSeconds: number;
+}
+
+/** Polls without an operations entry this many times while the CVM looks idle, then trusts the CVM detail. */
+const IDLE_OBSERVATIONS_WITHOUT_OPERATION = 3;
+
+/**
+ * A 202 only means accepted: follow the operation with this correlation id until it completes.
+ * The operations list is the source of truth; the CVM detail (busy flag, progress) is the fallback
+ * for servers that do not list the operation.
+ */
+export async function waitForOperation(ctx: FlowContext, request: WaitRequest): Promise<void> {
+  const deadline = ctx.now() + request.timeoutSeconds * 1000;
+  let interval = ctx.timing.pollIntervalMs;
+  let idleWithoutOperation = 0;
+  let lastState = "accepted";
+  let operationsListed = true;
+  for (;;) {
+    const operation = operationsListed ? await findOperation(ctx, request).catch(unlisted) : undefined;
+    if (operation === null) operationsListed = false;
+    if (operation) {
+      if (operation.status === "completed") {
+        ctx.report(`Operation ${request.correlationId} completed`);
+        return;
+      }
+      if (operation.status === "failed") {
+        throw new OperationFailedError(
+          request.correlationId,
+          operation.errorMessage ?? "no message from the server",
+        );
+      }
+      report(`operation ${operation.status}`);
+    } else {
+      const detail = await ctx.api.getCvm(request.cvmId);
+      const busy =
+        detail.inProgress || Boolean(detail.progress?.target) || Boolean(detail.progress?.correlationId);
+      idleWithoutOperation = !busy && detail.status === "running" ? idleWithoutOperation + 1 : 0;
+      if (idleWithoutOperation >= IDLE_OBSERVATIONS_WITHOUT_OPERATION) return;
+      report(`CVM ${detail.status}${busy ? " (busy)" : ""}`);
+    }
+    const remaining = deadline - ctx.now();
+    if (remaining <= 0) throw new ReadyTimeoutError(request.correlationId, request.timeoutSeconds, lastState);
+    await ctx.sleep(Math.min(interval, remaining));
+    interval = Math.min(Math.round(interval * 1.5), ctx.timing.maxPollIntervalMs);
+  }
+
+  function report(state: string) {
+    if (state === lastState) return;
+    lastState = state;
+    ctx.report(`Waiting for operation ${request.correlationId}: ${state}`);
+  }
+}
+
+async function findOperation(ctx: FlowContext, request: WaitRequest) {
+  const operations = await ctx.api.listOperations(request.cvmId, { limit: 50 });
+  return operations.find((operation) => operation.correlationId === request.correlationId);
+}
+
+/** A server without the operations endpoint answers 404: fall back to the CVM detail from then on. */
+function unlisted(error: unknown): null {
+  if (error instanceof NotFoundError) return null;
+  throw error;
+}

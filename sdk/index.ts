@@ -1,0 +1,2 @@
+export type { CvmEnvironmentArgs } from "./cvm-environment/args";
+export { CvmEnvironment } from "./cvm-environment/cvm-environment";
