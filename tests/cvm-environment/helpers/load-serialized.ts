@@ -1,0 +1,29 @@
+import Module, { createRequire } from "node:module";
+import path from "node:path";
+import type * as dynamic from "@pulumi/pulumi/dynamic";
+
+export const REPO_ROOT = path.resolve(__dirname, "../../..");
+
+/**
+ * Loads serialized provider text the way the dynamic-provider host does (require-from-string with a
+ * file name in the program directory, so `require` inside resolves from there) and returns `handler()`.
+ */
+export function loadSerializedProvider(text: string, programDir = REPO_ROOT): dynamic.ResourceProvider {
+  const filename = path.join(programDir, "__provider.js");
+  type Compilable = Module & { _compile(code: string, file: string): void };
+  const mod = new Module(filename) as Compilable;
+  mod.filename = filename;
+  mod.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(programDir);
+  mod._compile(text, filename);
+  return (mod.exports as { handler: () => dynamic.ResourceProvider }).handler();
+}
+
+/** The shim as it ships (compiled to dist/ by `npm run build`), not the TypeScript source. */
+export function builtShim(): dynamic.ResourceProvider {
+  const requireFromRepo = createRequire(path.join(REPO_ROOT, "package.json"));
+  try {
+    return requireFromRepo("./dist/sdk/cvm-environment/shim.js").cvmEnvironmentShim;
+  } catch (error) {
+    throw new Error(`dist/ is missing or stale; run \`npm run build\` first (${(error as Error).message})`);
+  }
+}

@@ -1,0 +1,48 @@
+import assert from "node:assert/strict";
+import * as pulumi from "@pulumi/pulumi";
+import { CvmEnvironment } from "../../sdk";
+import { loadSerializedProvider } from "./helpers/load-serialized";
+
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+
+describe("CvmEnvironment SDK class (mocks)", () => {
+  const registered: pulumi.runtime.MockResourceArgs[] = [];
+
+  before(async () => {
+    await pulumi.runtime.setMocks(
+      {
+        newResource: (args) => {
+          registered.push(args);
+          return { id: "cvm_mock", state: { ...args.inputs, canonicalCvmId: "cvm_mock" } };
+        },
+        call: () => ({}),
+      },
+      "project",
+      "stack",
+      false,
+    );
+  });
+
+  it("registers pulumi-nodejs:dynamic:CvmEnvironment with secret env/credentials and the shim as __provider", async () => {
+    const resource = new CvmEnvironment("app-env", {
+      cvmId: "app_50b0e827cc6c53f4010b57e588a18c5ef9388cc1",
+      env: { API_KEY: "value-1" },
+      privateKey: `0x${"11".repeat(32)}`,
+      rpcUrl: "http://127.0.0.1:8545",
+    });
+    const id = await new Promise((resolve) => resource.id.apply(resolve));
+    assert.equal(id, "cvm_mock");
+    const args = registered.find((r) => r.name === "app-env");
+    assert.ok(args);
+    assert.equal(args.type, "pulumi-nodejs:dynamic:CvmEnvironment");
+    for (const key of ["env", "privateKey", "rpcUrl"]) {
+      assert.equal(args.inputs[key]?.[SECRET_SIG], "1b47061264138c4ac30d75fd1eb44270", `${key} is secret`);
+    }
+    assert.equal(typeof args.inputs.__provider, "string");
+    const provider = loadSerializedProvider(args.inputs.__provider);
+    const checked = await provider.check?.({}, { cvmId: "app_1", env: { A: "1" } });
+    assert.deepEqual(checked?.inputs.envRevisions, { A: 1 });
+    const canonical = await new Promise((resolve) => resource.canonicalCvmId.apply(resolve));
+    assert.equal(canonical, "cvm_mock");
+  });
+});
