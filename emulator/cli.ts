@@ -70,10 +70,10 @@ async function main(): Promise<void> {
     out(`    ${cvm.name.padEnd(22)} ${cvm.id}  app_${cvm.app_id}  ${owner}`);
   }
   out();
-  out("  export PHALA_CLOUD_API_PREFIX=" + emulator.apiUrl);
-  out("  export PHALA_CLOUD_API_KEY=" + emulator.apiKey);
-  out("  export ETH_RPC_URL=" + emulator.chain.rpcUrl);
-  out("  export PRIVATE_KEY=" + emulator.appOwner.privateKey);
+  out(`  export PHALA_CLOUD_API_PREFIX=${emulator.apiUrl}`);
+  out(`  export PHALA_CLOUD_API_KEY=${emulator.apiKey}`);
+  out(`  export ETH_RPC_URL=${emulator.chain.rpcUrl}`);
+  out(`  export PRIVATE_KEY=${emulator.appOwner.privateKey}`);
   out();
   out("Ctrl-C to stop.");
 
