@@ -4,7 +4,7 @@ import path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { builtShim, loadSerializedProvider } from "./helpers/load-serialized";
 
-const GOLDEN = path.join(__dirname, "fixtures", "shim.serialized.js");
+const GOLDEN = path.join(__dirname, "fixtures", "shim.serialized.txt");
 
 describe("CvmEnvironment serialized shim", () => {
   let text: string;

@@ -1,0 +1,38 @@
+import assert from "node:assert/strict";
+import { OwnerActionRequiredError } from "../../provider/chain";
+import { driftedInputs } from "../../provider/cvm-environment/drift";
+import { redactError } from "../../provider/cvm-environment/redact-error";
+
+describe("CvmEnvironment refresh drift and error redaction", () => {
+  const inputs = { cvmId: "c", env: { A: "1", B: "2" }, envKeys: ["A", "B"], envRevisions: { A: 1, B: 3 } };
+
+  it("no drift when the CVM allows the same keys in any order", () => {
+    assert.equal(driftedInputs(inputs, ["B", "A"]), undefined);
+  });
+
+  it("keys removed or added outside Pulumi become drifted inputs; values are kept only for keys that remain", () => {
+    assert.deepEqual(driftedInputs(inputs, ["B", "C"]), {
+      cvmId: "c",
+      env: { B: "2" },
+      envKeys: ["B", "C"],
+      envRevisions: { B: 3 },
+    });
+  });
+
+  it("removes secrets (with and without 0x) from message and stack, keeping the error class", () => {
+    const key = `0x${"ab".repeat(32)}`;
+    const error = new OwnerActionRequiredError({
+      composeHash: `0x${"11".repeat(32)}`,
+      contract: `0x${"22".repeat(20)}`,
+      chainId: 1,
+      calldata: "0xdfc77223",
+      owner: `0x${"33".repeat(20)}`,
+    });
+    error.message += ` ${key} ${key.slice(2)} https://rpc.example/secret-token-123`;
+    const redacted = redactError(error, [key, "https://rpc.example/secret-token-123", "short"]);
+    assert.ok(redacted instanceof OwnerActionRequiredError);
+    assert.equal(redacted.message.includes("ab".repeat(32)), false);
+    assert.equal(redacted.message.includes("secret-token"), false);
+    assert.equal(String(redacted.stack).includes("ab".repeat(32)), false);
+  });
+});

@@ -1,0 +1,244 @@
+import assert from "node:assert/strict";
+import { createWalletClient, defineChain, http } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { type Emulator, startEmulator } from "../../emulator";
+import { dstackAppAbi, OwnerActionRequiredError, registerComposeHash } from "../../provider/chain";
+import { AdoptionRefusedError, OperationFailedError } from "../../provider/cvm-environment/errors";
+import { OneResourceStack, patchCount, providerFor } from "./helpers/harness";
+
+describe("CvmEnvironment against the emulator", function () {
+  this.timeout(180_000);
+  let emu: Emulator;
+
+  before(async () => {
+    emu = await startEmulator({ settings: { operationDurationMs: 100 } });
+  });
+  after(async () => {
+    await emu?.stop();
+  });
+
+  const cvm = (name: string) => {
+    const found = emu.cvms.find((c) => c.name === name);
+    assert.ok(found, name);
+    return found;
+  };
+
+  it("PHALA KMS: refuses to adopt silently, then add, change, reorder, no-op, remove, delete", async () => {
+    const target = cvm("phala-env-demo");
+    const { provider } = await providerFor(emu);
+    const stack = new OneResourceStack(provider);
+
+    await assert.rejects(stack.up({ cvmId: target.app_id, env: { API_KEY: "k-1" } }), (error: unknown) => {
+      assert.ok(error instanceof AdoptionRefusedError);
+      assert.match(error.message, /LOG_LEVEL/);
+      assert.match(error.message, /adoptExistingEnv/);
+      return true;
+    });
+    assert.deepEqual(emu.inspectCvm(target.id).env, { LOG_LEVEL: "info" });
+
+    assert.equal(
+      await stack.up({ cvmId: target.app_id, env: { API_KEY: "k-1" }, adoptExistingEnv: true }),
+      "create",
+    );
+    const outputs = stack.state?.outputs ?? {};
+    assert.equal(outputs.canonicalCvmId, target.id);
+    assert.equal(outputs.kmsType, "phala");
+    assert.equal(outputs.chainId, undefined);
+    assert.equal(typeof outputs.correlationId, "string");
+    assert.deepEqual(emu.inspectCvm(target.id).env, { API_KEY: "k-1" });
+    assert.deepEqual(emu.inspectCvm(target.id).allowed_envs, ["API_KEY"]);
+
+    assert.equal(
+      await stack.up({ cvmId: target.app_id, env: { API_KEY: "k-1", DB_URL: "pg://a" } }),
+      "update",
+    );
+    assert.deepEqual(stack.state?.inputs.envRevisions, { API_KEY: 1, DB_URL: 1 });
+    assert.equal(
+      await stack.up({ cvmId: target.app_id, env: { API_KEY: "k-2", DB_URL: "pg://a" } }),
+      "update",
+    );
+    assert.deepEqual(stack.state?.inputs.envRevisions, { API_KEY: 2, DB_URL: 1 });
+    assert.deepEqual(emu.inspectCvm(target.id).env, { API_KEY: "k-2", DB_URL: "pg://a" });
+
+    const patches = patchCount(emu);
+    assert.equal(await stack.up({ cvmId: target.app_id, env: { DB_URL: "pg://a", API_KEY: "k-2" } }), "same");
+    assert.equal(await stack.up({ cvmId: target.id, env: { DB_URL: "pg://a", API_KEY: "k-2" } }), "update");
+    assert.equal(patchCount(emu), patches, "reorder, no-op and another id of the same CVM send nothing");
+
+    assert.equal(await stack.up({ cvmId: target.id, env: { DB_URL: "pg://b" } }), "update");
+    assert.deepEqual(emu.inspectCvm(target.id).env, { DB_URL: "pg://b" });
+    assert.deepEqual(emu.inspectCvm(target.id).allowed_envs, ["DB_URL"]);
+
+    await stack.destroy();
+    assert.deepEqual(emu.inspectCvm(target.id).env, {});
+    assert.deepEqual(emu.inspectCvm(target.id).allowed_envs, []);
+  });
+
+  it("PHALA KMS answering 465: confirms with the compose hash only", async () => {
+    emu.updateSettings({ phalaTwoPhase: true });
+    try {
+      const target = cvm("phala-env-demo");
+      const { provider } = await providerFor(emu);
+      const stack = new OneResourceStack(provider);
+      await stack.up({ cvmId: target.id, env: { ONE: "1" }, adoptExistingEnv: true });
+      await stack.up({ cvmId: target.id, env: { ONE: "1", TWO: "2" } });
+      assert.deepEqual(emu.inspectCvm(target.id).env, { ONE: "1", TWO: "2" });
+      assert.equal(stack.state?.outputs.registrationTransactionHash, undefined);
+      await stack.destroy();
+    } finally {
+      emu.updateSettings({ phalaTwoPhase: false });
+    }
+  });
+
+  it("on-chain KMS: verified env key, registration on a key change, none on a value change; delete clears on chain too", async () => {
+    const target = cvm("onchain-env-demo");
+    const { provider, reports } = await providerFor(emu);
+    const stack = new OneResourceStack(provider);
+    await stack.up({ cvmId: target.name, env: { API_KEY: "a", DB_URL: "b" } });
+    const first = stack.state?.outputs ?? {};
+    assert.equal(first.chainId, emu.chain.chainId);
+    assert.equal(first.envPublicKeyVerified, true);
+    assert.match(String(first.registrationTransactionHash), /^0x[0-9a-f]{64}$/);
+    assert.equal(first.composeHash, emu.inspectCvm(target.id).compose_hash);
+    assert.deepEqual(emu.inspectCvm(target.id).env, { API_KEY: "a", DB_URL: "b" });
+
+    await stack.up({ cvmId: target.name, env: { API_KEY: "a2", DB_URL: "b" } });
+    assert.equal(stack.state?.outputs.registrationTransactionHash, undefined, "value change: no chain step");
+    assert.deepEqual(emu.inspectCvm(target.id).env, { API_KEY: "a2", DB_URL: "b" });
+
+    await stack.up({ cvmId: target.name, env: { API_KEY: "a2" } });
+    assert.notEqual(stack.state?.outputs.registrationTransactionHash, first.registrationTransactionHash);
+    assert.deepEqual(emu.inspectCvm(target.id).allowed_envs, ["API_KEY"]);
+
+    await stack.destroy();
+    assert.deepEqual(emu.inspectCvm(target.id).allowed_envs, []);
+    assert.ok(reports.some((line) => line.includes("Registered in transaction")));
+    for (const line of reports) assert.equal(line.includes(emu.appOwner.privateKey.slice(2)), false);
+  });
+
+  it("signer not the owner: stops with hash, contract, chain and calldata; the next up completes after the owner registers", async () => {
+    const target = cvm("multisig-env-demo");
+    const { provider } = await providerFor(emu);
+    const stack = new OneResourceStack(provider);
+    const news = { cvmId: target.id, env: { LOG_LEVEL: "warn", NEW_KEY: "n" } };
+    let required: OwnerActionRequiredError | undefined;
+    await assert.rejects(stack.up(news), (error: unknown) => {
+      assert.ok(error instanceof OwnerActionRequiredError);
+      required = error;
+      for (const part of [error.composeHash, error.contract, String(error.chainId), error.calldata]) {
+        assert.ok(error.message.includes(part), part);
+      }
+      assert.equal(error.message.includes(emu.appOwner.privateKey.slice(2)), false);
+      return true;
+    });
+    assert.ok(required);
+    assert.equal(required.contract.toLowerCase(), target.app_contract?.toLowerCase());
+
+    const chain = defineChain({
+      id: emu.chain.chainId,
+      name: "anvil",
+      nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+      rpcUrls: { default: { http: [emu.chain.rpcUrl] } },
+    });
+    const owner = createWalletClient({
+      account: privateKeyToAccount(emu.otherOwner.privateKey),
+      chain,
+      transport: http(),
+    });
+    const ownerTx = await owner.writeContract({
+      address: required.contract,
+      abi: dstackAppAbi,
+      functionName: "addComposeHash",
+      args: [required.composeHash],
+    });
+
+    assert.equal(await stack.up(news), "create");
+    assert.equal(stack.state?.outputs.registrationTransactionHash, ownerTx);
+    assert.deepEqual(emu.inspectCvm(target.id).env, { LOG_LEVEL: "warn", NEW_KEY: "n" });
+  });
+
+  it("a crash between the transaction and phase 2 resumes without a second transaction", async () => {
+    const seeded = await emu.createCvm({ name: "crash-resume", kms: "onchain", owner: emu.appOwner.address });
+    const sent: boolean[] = [];
+    let crash = true;
+    const { provider } = await providerFor(
+      emu,
+      {},
+      {
+        registerComposeHash: async (params) => {
+          const result = await registerComposeHash(params);
+          sent.push(result.sentTransaction);
+          if (crash) {
+            crash = false;
+            throw new Error("process killed after the transaction was mined");
+          }
+          return result;
+        },
+      },
+    );
+    const stack = new OneResourceStack(provider);
+    await assert.rejects(stack.up({ cvmId: seeded.id, env: { A: "1" } }), /process killed/);
+    assert.deepEqual(emu.inspectCvm(seeded.id).allowed_envs, []);
+    await stack.up({ cvmId: seeded.id, env: { A: "1" } });
+    assert.deepEqual(sent, [true, false]);
+    assert.deepEqual(emu.inspectCvm(seeded.id).env, { A: "1" });
+  });
+
+  it("ten resources sharing one signer apply in parallel", async () => {
+    const targets = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        emu.createCvm({ name: `parallel-${i}`, kms: "onchain", owner: emu.appOwner.address }),
+      ),
+    );
+    const { provider } = await providerFor(emu);
+    const stacks = targets.map(() => new OneResourceStack(provider));
+    await Promise.all(
+      stacks.map((stack, i) => stack.up({ cvmId: targets[i]?.id, env: { [`KEY_${i}`]: `v${i}` } })),
+    );
+    const txs = new Set(stacks.map((s) => s.state?.outputs.registrationTransactionHash));
+    assert.equal(txs.size, 10);
+    targets.forEach((target, i) => {
+      assert.deepEqual(emu.inspectCvm(target.id).env, { [`KEY_${i}`]: `v${i}` });
+    });
+  });
+
+  it("refresh reports drift of the allowed keys as inputs; the next up restores them; a gone CVM is deleted", async () => {
+    const target = cvm("onchain-pubkey-demo");
+    const { provider } = await providerFor(emu);
+    const stack = new OneResourceStack(provider);
+    const env = { LOG_LEVEL: "debug", API_KEY: "x" };
+    await stack.up({ cvmId: target.id, env });
+    assert.equal(await stack.refresh(), undefined, "no drift");
+
+    emu.setAllowedEnvs(target.id, ["API_KEY", "EXTRA"]);
+    const drifted = await stack.refresh();
+    assert.deepEqual(drifted?.envKeys, ["API_KEY", "EXTRA"]);
+    assert.deepEqual(drifted?.env, { API_KEY: "x" });
+    assert.equal(await stack.up({ cvmId: target.id, env }), "update");
+    assert.deepEqual(emu.inspectCvm(target.id).allowed_envs, ["API_KEY", "LOG_LEVEL"]);
+
+    const gone = new OneResourceStack(provider);
+    gone.state = { id: "cvm_does_not_exist", outputs: { cvmId: "cvm_does_not_exist" }, inputs: {} };
+    assert.equal(await gone.refresh(), undefined);
+    assert.equal(gone.state, undefined);
+  });
+
+  it("a failed operation is an error with the server's message; a missing API key is reported at create", async () => {
+    const seeded = await emu.createCvm({ name: "failing-op", kms: "phala" });
+    const { provider } = await providerFor(emu);
+    emu.failNextOperation("image pull failed");
+    await assert.rejects(
+      new OneResourceStack(provider).up({ cvmId: seeded.id, env: { A: "1" } }),
+      (error: unknown) => {
+        assert.ok(error instanceof OperationFailedError);
+        assert.match(error.message, /image pull failed/);
+        return true;
+      },
+    );
+
+    const { provider: unconfigured } = await providerFor(emu, { "phala:apiKey": "" });
+    const checked = await unconfigured.check?.({}, { cvmId: seeded.id, env: { A: "1" } });
+    assert.equal(checked?.failures, undefined, "check needs no credentials");
+    await assert.rejects(unconfigured.create(checked?.inputs), /phala:apiKey/);
+  });
+});
