@@ -1,0 +1,69 @@
+import assert from "node:assert/strict";
+import type { CvmDetail, CvmOperation } from "../../provider/api";
+import { OperationFailedError, ReadyTimeoutError } from "../../provider/cvm-environment/errors";
+import type { CvmEnvironmentApi, FlowContext } from "../../provider/cvm-environment/ports";
+import { waitForOperation } from "../../provider/cvm-environment/wait-for-operation";
+
+function fakeContext(operations: () => CvmOperation[], detail: () => Partial<CvmDetail> = () => ({})) {
+  let clock = 0;
+  const sleeps: number[] = [];
+  const reports: string[] = [];
+  const api = {
+    listOperations: async () => operations(),
+    getCvm: async () => ({ id: "cvm_1", name: "n", status: "running", inProgress: false, ...detail() }),
+  } as unknown as CvmEnvironmentApi;
+  const ctx = {
+    api,
+    report: (m: string) => reports.push(m),
+    sleep: async (ms: number) => {
+      sleeps.push(ms);
+      clock += ms;
+    },
+    now: () => clock,
+    timing: { pollIntervalMs: 1000, maxPollIntervalMs: 4000 },
+  } as unknown as FlowContext;
+  return { ctx, sleeps, reports };
+}
+
+const op = (status: string, extra: Partial<CvmOperation> = {}): CvmOperation => ({
+  correlationId: "c1",
+  operationType: "update_env",
+  status,
+  ...extra,
+});
+
+describe("CvmEnvironment operation wait", () => {
+  it("polls with growing intervals until the operation completes, reporting state changes once", async () => {
+    let polls = 0;
+    const { ctx, sleeps, reports } = fakeContext(() => [op(++polls < 4 ? "in_progress" : "completed")]);
+    await waitForOperation(ctx, { cvmId: "cvm_1", correlationId: "c1", timeoutSeconds: 60 });
+    assert.deepEqual(sleeps, [1000, 1500, 2250]);
+    assert.equal(reports.filter((r) => r.includes("in_progress")).length, 1);
+  });
+
+  it("a failed operation carries the server's message", async () => {
+    const { ctx } = fakeContext(() => [op("failed", { errorMessage: "boot error: disk full" })]);
+    await assert.rejects(
+      waitForOperation(ctx, { cvmId: "cvm_1", correlationId: "c1", timeoutSeconds: 60 }),
+      (error: unknown) => error instanceof OperationFailedError && /disk full/.test(error.message),
+    );
+  });
+
+  it("honours the timeout", async () => {
+    const { ctx, sleeps } = fakeContext(() => [op("in_progress")]);
+    await assert.rejects(
+      waitForOperation(ctx, { cvmId: "cvm_1", correlationId: "c1", timeoutSeconds: 10 }),
+      ReadyTimeoutError,
+    );
+    assert.equal(
+      sleeps.reduce((a, b) => a + b, 0),
+      10_000,
+    );
+  });
+
+  it("without an operations entry, trusts an idle running CVM after a few looks", async () => {
+    const { ctx, sleeps } = fakeContext(() => []);
+    await waitForOperation(ctx, { cvmId: "cvm_1", correlationId: "c1", timeoutSeconds: 60 });
+    assert.equal(sleeps.length, 2);
+  });
+});
