@@ -31,6 +31,12 @@ const KMS_ITEM = {
   gateway_app_id: null,
 };
 
+class Dependency extends pulumi.CustomResource {
+  constructor(name: string) {
+    super("test:index:Dependency", name, {});
+  }
+}
+
 function emptyKmsPage(): { status: number; body: unknown } {
   return { status: 200, body: { items: [KMS_ITEM], total: 1, page: 1, page_size: 100, pages: 1 } };
 }
@@ -111,6 +117,29 @@ describe("data-source functions: settings and secrets (local stub server)", () =
     const secretFilter = getKmsListOutput({ apiKey: ARG_KEY, onchain: pulumi.secret(false) });
     await outputValue(secretFilter);
     assert.equal(await pulumi.isSecret(secretFilter), true);
+  });
+
+  it("getKmsList follows every page", async () => {
+    restore = useSettings({ config: { apiKey: CONFIG_KEY, apiUrl: primary.apiUrl } });
+    primary.respond((request) => {
+      const page = Number(new URL(request.url, "http://x").searchParams.get("page"));
+      const items = page <= 3 ? [{ ...KMS_ITEM, id: `kms_${page}`, slug: `kms-page-${page}` }] : [];
+      return { status: 200, body: { items, total: 3, page, page_size: 1, pages: 3 } };
+    });
+    const result = await getKmsList();
+    assert.deepEqual(
+      result.items.map((k) => k.id),
+      ["kms_1", "kms_2", "kms_3"],
+    );
+    assert.equal(primary.requests.length, 3);
+  });
+
+  it("Output form waits for dependsOn resources", async () => {
+    restore = useSettings({ config: { apiKey: CONFIG_KEY, apiUrl: primary.apiUrl } });
+    const resource = new Dependency("dependency");
+    const result = getKmsListOutput({}, { dependsOn: [resource], timeoutMs: 5_000 });
+    assert.equal((await outputValue(result)).items.length, 1);
+    assert.equal(await outputValue(resource.id), "dependency-id");
   });
 
   describe("getAppEnvEncryptPubKey signature outcomes", () => {
