@@ -1,0 +1,594 @@
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { createPublicClient, http } from "viem";
+import { dstackAppAbi, type Emulator, type SeededCvm, startEmulator } from "../../emulator";
+import {
+  assertBuiltProviderFresh,
+  DynamicProviderHost,
+  HostCallError,
+  type Props,
+  REPO_ROOT,
+  secret,
+  type TranscriptEntry,
+  UNKNOWN,
+  userStateProviderText,
+} from "./host-harness";
+
+const PROJECT = "host-test";
+const urn = (name: string) => `urn:pulumi:host::${PROJECT}::pulumi-nodejs:dynamic:CvmEnvironment::${name}`;
+const GOLDEN_DIR = path.join(REPO_ROOT, "tests", "cvm-environment", "fixtures");
+
+const tag = () => randomBytes(8).toString("hex");
+/** Declared values: long and random, so a search for them cannot match ordinary text. */
+const VALUES = {
+  DB_URL: `postgres://app:pw-${tag()}@db.internal:5432/app`,
+  DB_URL_2: `postgres://app:pw-${tag()}@db-2.internal:5432/app`,
+  API_TOKEN: `tok_${tag()}${tag()}`,
+  LOG_LEVEL: `level-${tag()}`,
+  LOG_LEVEL_2: `level-${tag()}`,
+  FEATURE_FLAG: `flag-${tag()}`,
+  INVALID_KEY: `0xnot-a-key-${tag()}`,
+} as const;
+
+/** Every bare `function __fN(...) {...}` of a serialized module, by name. */
+function serializedFunctions(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const match of text.matchAll(/^function (__f\d+)\([^)]*\) \{\n[\s\S]*?\n\}$/gm)) {
+    out.set(match[1] as string, match[0]);
+  }
+  return out;
+}
+
+/** Leaves a protobuf Struct can carry unchanged; a Uint8Array would come back as {"0":…,"1":…}. */
+function assertStructShaped(value: unknown, where: string): void {
+  if (value === null || typeof value === "string" || typeof value === "boolean") return;
+  if (typeof value === "number") {
+    assert.ok(Number.isFinite(value), `${where} is a finite number`);
+    return;
+  }
+  if (Array.isArray(value)) {
+    value.forEach((item, i) => {
+      assertStructShaped(item, `${where}[${i}]`);
+    });
+    return;
+  }
+  assert.equal(typeof value, "object", `${where} is a JSON value`);
+  const keys = Object.keys(value as object);
+  assert.ok(keys.length === 0 || !keys.every((k) => /^\d+$/.test(k)), `${where} is not mangled bytes`);
+  for (const key of keys) assertStructShaped((value as Props)[key], `${where}.${key}`);
+}
+
+/**
+ * Properties that hold secrets by design: the program marks them secret and the engine keeps the
+ * outputs of the same name secret (the SDK class also lists them in additionalSecretOutputs).
+ */
+const SECRET_PROPERTIES = new Set(["env", "privateKey", "rpcUrl", "encryptedEnv"]);
+
+/** A result with the secret properties removed, at any depth. */
+function withoutSecretProperties(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutSecretProperties);
+  if (value === null || typeof value !== "object") return value;
+  return Object.fromEntries(
+    Object.entries(value as Props)
+      .filter(([key]) => !SECRET_PROPERTIES.has(key))
+      .map(([key, item]) => [key, withoutSecretProperties(item)]),
+  );
+}
+
+describe("CvmEnvironment through the real dynamic-provider host (gRPC)", function () {
+  this.timeout(180_000);
+
+  let emulator: Emulator;
+  let host: DynamicProviderHost;
+  let providerText: string;
+  let phala: SeededCvm;
+  let onchain: SeededCvm;
+  const hosts: DynamicProviderHost[] = [];
+  /** Secrets that reach the host only through Configure: they must appear in no answer at all. */
+  let configSecrets: string[];
+  /**
+   * The RPC URL as providers hand them out, with a key in it (anvil ignores the query). Its origin
+   * (scheme, host, port) is not a credential and may appear in progress lines; the URL and the key not.
+   */
+  const rpcKey = `rpc_${tag()}${tag()}`;
+  let rpcUrl: string;
+
+  const program = (inputs: Props): Props => ({ ...inputs, __provider: providerText });
+  const checked = async (olds: Props, news: Props): Promise<Props> => {
+    const result = await host.check({ urn: urn("any"), olds, news: program(news) });
+    assert.deepEqual(result.failures, []);
+    return result.inputs;
+  };
+  const patches = () => emulator.requests().filter((r) => r.route === "PATCH /cvms/{id}/envs");
+
+  before(async () => {
+    assertBuiltProviderFresh();
+    [emulator, providerText] = await Promise.all([
+      startEmulator({ settings: { operationDurationMs: 200 } }),
+      userStateProviderText(),
+    ]);
+    const byKms = (kms: string) => {
+      const cvm = emulator.cvms.find((c) => c.kms_type === kms && c.name.endsWith("env-demo"));
+      assert.ok(cvm, `a ${kms} seed CVM`);
+      return cvm;
+    };
+    phala = byKms("phala");
+    onchain = byKms("ethereum");
+    rpcUrl = `${emulator.chain.rpcUrl}/?apiKey=${rpcKey}`;
+    configSecrets = [
+      emulator.apiKey,
+      emulator.appOwner.privateKey,
+      emulator.appOwner.privateKey.replace(/^0x/, ""),
+      rpcUrl,
+      rpcKey,
+    ];
+    host = await DynamicProviderHost.start({ project: PROJECT });
+    hosts.push(host);
+  });
+
+  after(async () => {
+    for (const h of hosts) await h.stop();
+    await emulator?.stop();
+  });
+
+  describe("Configure and the serialized provider", () => {
+    it("accepts the namespaced stack config with secret-wrapped credentials, as the engine sends it", async () => {
+      const answer = await host.configure({
+        "phala:apiKey": secret(emulator.apiKey),
+        "phala:apiUrl": emulator.apiUrl,
+        "phala:privateKey": secret(emulator.appOwner.privateKey),
+        "phala:rpcUrl": secret(rpcUrl),
+        [`${PROJECT}:unrelated`]: "x",
+      });
+      // The dynamic-provider host strips secrets and never runs create/update in preview.
+      assert.deepEqual(answer, { acceptSecrets: false, supportsPreview: false });
+      // The provider only sees the unwrapped values: Create below succeeds against the emulator,
+      // which accepts nothing but its own API key.
+    });
+
+    it("sends the __provider text a user's state holds; its seven methods are the golden test's", () => {
+      const requires = [...providerText.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]);
+      assert.deepEqual(requires, Array(7).fill("pulumi-phala/provider"));
+      assert.match(providerText, /^var __provider = \{configure: __f1, check: __f2,/m);
+      assert.ok(providerText.length < 4096, `${providerText.length} bytes`);
+
+      const goldens = readdirSync(GOLDEN_DIR).filter((f) => f.startsWith("shim.serialized."));
+      assert.equal(goldens.length, 1, `one golden shim text in ${GOLDEN_DIR}: ${goldens.join(", ")}`);
+      const golden = readFileSync(path.join(GOLDEN_DIR, goldens[0] as string), "utf8");
+      const ours = serializedFunctions(providerText);
+      const theirs = serializedFunctions(golden);
+      for (let n = 1; n <= 7; n++) {
+        const name = `__f${n}`;
+        assert.ok(ours.get(name), `${name} in the user-state text`);
+        assert.equal(ours.get(name), theirs.get(name), `${name} is byte-identical to the golden`);
+      }
+    });
+  });
+
+  describe("Check", () => {
+    it("derives sorted envKeys and per-key revisions and carries __provider back", async () => {
+      const result = await host.check({
+        urn: urn("phala"),
+        news: program({
+          cvmId: `app_${phala.app_id}`,
+          env: { LOG_LEVEL: VALUES.LOG_LEVEL, API_TOKEN: "x1" },
+        }),
+      });
+      assert.deepEqual(result.failures, []);
+      assert.deepEqual(result.inputs.envKeys, ["API_TOKEN", "LOG_LEVEL"]);
+      assert.deepEqual(result.inputs.envRevisions, { API_TOKEN: 1, LOG_LEVEL: 1 });
+      assert.equal(result.inputs.__provider, providerText);
+    });
+
+    it("lets preview unknowns through: whole env, one value, the CVM id, and __provider itself", async () => {
+      const wholeEnv = await host.check({ urn: urn("p"), news: program({ cvmId: "cvm_x", env: UNKNOWN }) });
+      assert.deepEqual(wholeEnv.failures, []);
+      assert.equal(wholeEnv.inputs.envKeys, UNKNOWN);
+      assert.equal(wholeEnv.inputs.envRevisions, UNKNOWN);
+
+      const oneValue = await host.check({
+        urn: urn("p"),
+        olds: program({ cvmId: UNKNOWN, env: { A: "old-value" }, envRevisions: { A: 3 } }),
+        news: program({ cvmId: UNKNOWN, env: { A: UNKNOWN, B: "b-value" } }),
+      });
+      assert.deepEqual(oneValue.failures, []);
+      assert.equal(oneValue.inputs.cvmId, UNKNOWN);
+      assert.deepEqual(oneValue.inputs.envKeys, ["A", "B"]);
+      assert.deepEqual(oneValue.inputs.envRevisions, { A: UNKNOWN, B: 1 });
+
+      // When __provider itself is unknown the host loads the one from the old inputs.
+      const unknownProvider = await host.check({
+        urn: urn("p"),
+        olds: program({ cvmId: "cvm_x", env: { A: "1" } }),
+        news: { cvmId: "cvm_x", env: { Z: "1", A: "1" }, __provider: UNKNOWN },
+      });
+      assert.deepEqual(unknownProvider.inputs.envKeys, ["A", "Z"]);
+    });
+
+    it("answers invalid inputs with failures, never an error, and never echoes a value", async () => {
+      const invalid = await host.check({
+        urn: urn("p"),
+        news: program({ cvmId: "", env: { A: VALUES.API_TOKEN }, privateKey: VALUES.INVALID_KEY }),
+      });
+      const byProperty = Object.fromEntries(invalid.failures.map((f) => [f.property, f.reason]));
+      assert.equal(byProperty.cvmId, "must be a non-empty CVM identifier");
+      assert.equal(byProperty.privateKey, "must be a 32-byte hex private key");
+
+      const exclusive = await host.check({
+        urn: urn("p"),
+        news: program({ cvmId: "cvm_x", env: { A: "1" }, encryptedEnv: "00ff", envKeys: ["A"] }),
+      });
+      assert.deepEqual(exclusive.failures, [
+        { property: "encryptedEnv", reason: "env and encryptedEnv are mutually exclusive; set one of them" },
+      ]);
+
+      const badKey = await host.check({
+        urn: urn("p"),
+        news: program({ cvmId: "cvm_x", env: { "1-BAD": "v" } }),
+      });
+      assert.equal(badKey.failures.length, 1);
+      assert.equal(badKey.failures[0]?.property, "env");
+      assert.match(badKey.failures[0]?.reason ?? "", /"1-BAD"/);
+
+      const reasons = JSON.stringify([invalid, exclusive, badKey].map((r) => r.failures));
+      assert.ok(!reasons.includes(VALUES.INVALID_KEY) && !reasons.includes(VALUES.API_TOKEN));
+    });
+  });
+
+  // State carried through the lifecycle, as the engine would keep it.
+  let phalaId: string;
+  let phalaInputs: Props;
+  let phalaState: Props;
+
+  describe("Create on the PHALA-KMS CVM", () => {
+    it("refuses to drop keys the CVM already has: a gRPC error with a clear message and no secret", async () => {
+      const before = emulator.inspectCvm(phala.id);
+      assert.deepEqual(before.allowed_envs, ["LOG_LEVEL"]);
+      const inputs = await checked({}, { cvmId: phala.id, env: { DB_URL: VALUES.DB_URL } });
+      const error = await host.create({ urn: urn("phala"), properties: inputs }).then(
+        () => assert.fail("create succeeded"),
+        (e: unknown) => e,
+      );
+      assert.ok(error instanceof HostCallError);
+      assert.equal(error.codeName, "UNKNOWN");
+      assert.match(
+        error.details,
+        /already has environment keys that this resource does not declare: LOG_LEVEL/,
+      );
+      assert.match(error.details, /adoptExistingEnv: true/);
+      for (const value of [...configSecrets, VALUES.DB_URL]) assert.ok(!error.details.includes(value));
+      assert.deepEqual(emulator.inspectCvm(phala.id).env, before.env, "the CVM kept its environment");
+    });
+
+    it("creates: one PATCH, and the CVM then runs exactly the declared env", async () => {
+      emulator.resetRequests();
+      phalaInputs = await checked(
+        {},
+        {
+          cvmId: `app_${phala.app_id}`,
+          env: { LOG_LEVEL: VALUES.LOG_LEVEL, DB_URL: VALUES.DB_URL, API_TOKEN: VALUES.API_TOKEN },
+        },
+      );
+      const created = await host.create({ urn: urn("phala"), properties: phalaInputs });
+      phalaId = created.id;
+      phalaState = created.properties;
+
+      assert.equal(created.id, phala.id, "the id is the canonical CVM id");
+      const p = created.properties;
+      assert.equal(p.__provider, providerText);
+      assert.equal(p.cvmId, `app_${phala.app_id}`);
+      assert.equal(p.canonicalCvmId, phala.id);
+      assert.equal(p.appId, phala.app_id);
+      assert.equal(p.kmsType, "phala");
+      assert.equal(p.chainId, undefined, "no chain for an off-chain KMS");
+      assert.equal(p.registrationTransactionHash, undefined);
+      assert.deepEqual(p.envKeys, ["API_TOKEN", "DB_URL", "LOG_LEVEL"]);
+      assert.deepEqual(p.envRevisions, { API_TOKEN: 1, DB_URL: 1, LOG_LEVEL: 1 });
+      assert.match(String(p.envPublicKey), /^[0-9a-f]{64}$/);
+      assert.equal(p.envPublicKey, emulator.inspectCvm(phala.id).env_pubkey.replace(/^0x/, ""));
+      assert.equal(typeof p.envPublicKeyVerified, "boolean");
+      assert.equal(typeof p.correlationId, "string");
+      assert.match(String(p.composeHash), /^[0-9a-f]{64}$/);
+      assert.equal(p.privateKey, undefined, "config credentials never reach outputs");
+      assert.equal(p.rpcUrl, undefined, "config credentials never reach outputs");
+
+      const cvm = emulator.inspectCvm(phala.id);
+      assert.deepEqual(cvm.env, {
+        API_TOKEN: VALUES.API_TOKEN,
+        DB_URL: VALUES.DB_URL,
+        LOG_LEVEL: VALUES.LOG_LEVEL,
+      });
+      assert.deepEqual(cvm.allowed_envs, ["API_TOKEN", "DB_URL", "LOG_LEVEL"]);
+      assert.equal(cvm.compose_hash.replace(/^0x/, ""), p.composeHash);
+      assert.deepEqual(
+        patches().map((r) => r.status),
+        [202],
+      );
+    });
+  });
+
+  describe("Diff", () => {
+    it("reordered keys with the same values: check yields the old inputs and diff asks no replacement", async () => {
+      const again = await checked(phalaInputs, {
+        env: { API_TOKEN: VALUES.API_TOKEN, LOG_LEVEL: VALUES.LOG_LEVEL, DB_URL: VALUES.DB_URL },
+        cvmId: `app_${phala.app_id}`,
+      });
+      // The engine's own input diff sees nothing: the checked inputs are the old ones.
+      assert.deepEqual(again, phalaInputs);
+      const diff = await host.diff({ id: phalaId, urn: urn("phala"), olds: phalaState, news: again });
+      assert.deepEqual(diff, {
+        changes: "DIFF_UNKNOWN",
+        replaces: [],
+        deleteBeforeReplace: false,
+        stables: [],
+        diffs: [],
+        hasDetailedDiff: false,
+      });
+    });
+
+    it("a changed value moves only that key's revision, and the canonical id is the same CVM", async () => {
+      const next = await checked(phalaInputs, {
+        cvmId: phala.id,
+        env: { LOG_LEVEL: VALUES.LOG_LEVEL, DB_URL: VALUES.DB_URL_2, API_TOKEN: VALUES.API_TOKEN },
+      });
+      assert.deepEqual(next.envKeys, phalaInputs.envKeys);
+      assert.deepEqual(next.envRevisions, { API_TOKEN: 1, DB_URL: 2, LOG_LEVEL: 1 });
+      const diff = await host.diff({ id: phalaId, urn: urn("phala"), olds: phalaState, news: next });
+      assert.equal(diff.changes, "DIFF_UNKNOWN", "the engine draws the detailed diff");
+      assert.deepEqual(diff.replaces, []);
+    });
+
+    it("another CVM: replace, deleting first", async () => {
+      const next = await checked(phalaInputs, { cvmId: onchain.id, env: { LOG_LEVEL: VALUES.LOG_LEVEL } });
+      const diff = await host.diff({ id: phalaId, urn: urn("phala"), olds: phalaState, news: next });
+      assert.deepEqual(diff.replaces, ["cvmId"]);
+      assert.equal(diff.deleteBeforeReplace, true);
+      const unknown = await host.diff({
+        id: phalaId,
+        urn: urn("phala"),
+        olds: phalaState,
+        news: { ...next, cvmId: UNKNOWN },
+      });
+      assert.deepEqual(unknown.replaces, ["cvmId"], "an unknown CVM id may be another CVM");
+    });
+  });
+
+  describe("Update", () => {
+    it("values only on the PHALA-KMS CVM: one PATCH, no transaction, the CVM runs the new value", async () => {
+      emulator.resetRequests();
+      const news = await checked(phalaInputs, {
+        cvmId: `app_${phala.app_id}`,
+        env: { LOG_LEVEL: VALUES.LOG_LEVEL, DB_URL: VALUES.DB_URL_2, API_TOKEN: VALUES.API_TOKEN },
+      });
+      const updated = await host.update({
+        id: phalaId,
+        urn: urn("phala"),
+        olds: phalaState,
+        news,
+        oldInputs: phalaInputs,
+      });
+      assert.deepEqual(updated.properties.envRevisions, { API_TOKEN: 1, DB_URL: 2, LOG_LEVEL: 1 });
+      assert.equal(updated.properties.registrationTransactionHash, undefined);
+      assert.notEqual(updated.properties.correlationId, phalaState.correlationId);
+      assert.equal(emulator.inspectCvm(phala.id).env.DB_URL, VALUES.DB_URL_2);
+      assert.deepEqual(
+        patches().map((r) => r.status),
+        [202],
+      );
+      phalaInputs = news;
+      phalaState = updated.properties;
+    });
+
+    let chainId: string;
+    let chainInputs: Props;
+    let chainState: Props;
+
+    it("creates on the on-chain CVM (its first keys are a key-set change too)", async () => {
+      chainInputs = await checked({}, { cvmId: onchain.id, env: { LOG_LEVEL: VALUES.LOG_LEVEL } });
+      const created = await host.create({ urn: urn("onchain"), properties: chainInputs });
+      chainId = created.id;
+      chainState = created.properties;
+      assert.equal(created.id, onchain.id);
+      assert.equal(chainState.chainId, emulator.chain.chainId);
+      assert.match(String(chainState.registrationTransactionHash), /^0x[0-9a-f]{64}$/);
+      assert.deepEqual(emulator.inspectCvm(onchain.id).env, { LOG_LEVEL: VALUES.LOG_LEVEL });
+    });
+
+    it("a key-set change on the on-chain CVM: two phases, one transaction, the contract allows the hash", async () => {
+      const client = createPublicClient({ transport: http(emulator.chain.rpcUrl) });
+      const signer = emulator.appOwner.address;
+      const nonceBefore = await client.getTransactionCount({ address: signer, blockTag: "latest" });
+      emulator.resetRequests();
+
+      const news = await checked(chainInputs, {
+        cvmId: onchain.id,
+        env: { LOG_LEVEL: VALUES.LOG_LEVEL, FEATURE_FLAG: VALUES.FEATURE_FLAG },
+      });
+      assert.deepEqual(news.envKeys, ["FEATURE_FLAG", "LOG_LEVEL"]);
+      const updated = await host.update({
+        id: chainId,
+        urn: urn("onchain"),
+        olds: chainState,
+        news,
+        oldInputs: chainInputs,
+      });
+      const p = updated.properties;
+
+      assert.deepEqual(
+        patches().map((r) => r.status),
+        [465, 202],
+        "phase 1 answered 465, phase 2 accepted",
+      );
+      const nonceAfter = await client.getTransactionCount({ address: signer, blockTag: "latest" });
+      assert.equal(nonceAfter - nonceBefore, 1, "exactly one transaction from the signer");
+
+      assert.match(String(p.registrationTransactionHash), /^0x[0-9a-f]{64}$/);
+      assert.notEqual(p.registrationTransactionHash, chainState.registrationTransactionHash);
+      const hash = p.registrationTransactionHash as `0x${string}`;
+      const [transaction, receipt] = await Promise.all([
+        client.getTransaction({ hash }),
+        client.getTransactionReceipt({ hash }),
+      ]);
+      assert.equal(receipt.status, "success");
+      assert.equal(transaction.from.toLowerCase(), signer.toLowerCase());
+      assert.equal(transaction.to?.toLowerCase(), onchain.app_contract?.toLowerCase());
+
+      const cvm = emulator.inspectCvm(onchain.id);
+      assert.equal(p.composeHash, cvm.compose_hash.replace(/^0x/, ""));
+      const allowed = await client.readContract({
+        address: onchain.app_contract as `0x${string}`,
+        abi: dstackAppAbi,
+        functionName: "allowedComposeHashes",
+        args: [`0x${p.composeHash}`],
+      });
+      assert.equal(allowed, true);
+      assert.deepEqual(cvm.allowed_envs, ["FEATURE_FLAG", "LOG_LEVEL"]);
+      assert.deepEqual(cvm.env, { FEATURE_FLAG: VALUES.FEATURE_FLAG, LOG_LEVEL: VALUES.LOG_LEVEL });
+      assert.equal(p.chainId, emulator.chain.chainId);
+      assert.equal(typeof p.chainId, "number");
+      chainInputs = news;
+      chainState = p;
+    });
+
+    it("delete on the on-chain CVM clears its environment", async () => {
+      await host.delete({ id: chainId, urn: urn("onchain"), properties: chainState, oldInputs: chainInputs });
+      const cvm = emulator.inspectCvm(onchain.id);
+      assert.deepEqual(cvm.env, {});
+      assert.deepEqual(cvm.allowed_envs, []);
+    });
+  });
+
+  describe("Read (refresh)", () => {
+    it("without drift: the same id and no new inputs", async () => {
+      const read = await host.read({
+        id: phalaId,
+        urn: urn("phala"),
+        properties: phalaState,
+        inputs: phalaInputs,
+      });
+      assert.equal(read.id, phalaId);
+      assert.equal(read.inputs, undefined);
+      assert.deepEqual(read.properties.envKeys, phalaState.envKeys);
+      assert.equal(read.properties.__provider, providerText);
+    });
+
+    it("drift made outside Pulumi: hands back inputs without the removed key, and the next update restores it", async () => {
+      emulator.setAllowedEnvs(phala.id, ["DB_URL", "LOG_LEVEL"]);
+      const read = await host.read({
+        id: phalaId,
+        urn: urn("phala"),
+        properties: phalaState,
+        inputs: phalaInputs,
+      });
+      assert.equal(read.id, phalaId);
+      assert.ok(read.inputs, "refreshed inputs");
+      assert.deepEqual(read.inputs.envKeys, ["DB_URL", "LOG_LEVEL"]);
+      assert.deepEqual(Object.keys(read.inputs.env as Props).sort(), ["DB_URL", "LOG_LEVEL"]);
+      assert.deepEqual(read.inputs.envRevisions, { DB_URL: 2, LOG_LEVEL: 1 });
+      assert.deepEqual(read.properties.envKeys, ["DB_URL", "LOG_LEVEL"]);
+      assert.equal(read.inputs.__provider, providerText);
+
+      // The program still declares API_TOKEN: check against the refreshed inputs brings it back.
+      const news = await checked(read.inputs, {
+        cvmId: `app_${phala.app_id}`,
+        env: { LOG_LEVEL: VALUES.LOG_LEVEL, DB_URL: VALUES.DB_URL_2, API_TOKEN: VALUES.API_TOKEN },
+      });
+      assert.deepEqual(news.envKeys, ["API_TOKEN", "DB_URL", "LOG_LEVEL"]);
+      const updated = await host.update({
+        id: phalaId,
+        urn: urn("phala"),
+        olds: read.properties,
+        news,
+        oldInputs: read.inputs,
+      });
+      assert.deepEqual(emulator.inspectCvm(phala.id).allowed_envs, ["API_TOKEN", "DB_URL", "LOG_LEVEL"]);
+      assert.equal(emulator.inspectCvm(phala.id).env.API_TOKEN, VALUES.API_TOKEN);
+      phalaInputs = news;
+      phalaState = updated.properties;
+    });
+  });
+
+  describe("Delete", () => {
+    it("clears the PHALA-KMS CVM's environment", async () => {
+      await host.delete({ id: phalaId, urn: urn("phala"), properties: phalaState, oldInputs: phalaInputs });
+      const cvm = emulator.inspectCvm(phala.id);
+      assert.deepEqual(cvm.env, {});
+      assert.deepEqual(cvm.allowed_envs, []);
+    });
+  });
+
+  describe("Errors", () => {
+    it("a provider failure arrives as gRPC UNKNOWN with a clear message and without the API key", async () => {
+      const wrongKey = `phak_wrong_${tag()}${tag()}`;
+      const other = await DynamicProviderHost.start({ project: PROJECT });
+      hosts.push(other);
+      await other.configure({ "phala:apiKey": secret(wrongKey), "phala:apiUrl": emulator.apiUrl });
+      const inputs = (
+        await other.check({
+          urn: urn("wrong-key"),
+          news: program({ cvmId: phala.id, env: { API_TOKEN: VALUES.API_TOKEN } }),
+        })
+      ).inputs;
+      const error = await other.create({ urn: urn("wrong-key"), properties: inputs }).then(
+        () => assert.fail("create succeeded with a wrong API key"),
+        (e: unknown) => e,
+      );
+      assert.ok(error instanceof HostCallError);
+      assert.equal(error.codeName, "UNKNOWN");
+      assert.match(error.details, /rejected the API key/);
+      assert.ok(!error.details.includes(wrongKey), "the key is not in the message");
+      assert.ok(!other.stderr().includes(wrongKey), "the key is not in the host's log");
+      assert.ok(!other.stderr().includes(VALUES.API_TOKEN), "no value in the host's log");
+    });
+  });
+
+  describe("Every answer that crossed gRPC", () => {
+    const answers = (): TranscriptEntry[] => hosts.flatMap((h) => h.transcript);
+
+    it("is Struct-shaped", () => {
+      const ok = answers().filter((a) => a.ok);
+      assert.ok(ok.length >= 20, `${ok.length} answers`);
+      for (const [i, answer] of ok.entries()) assertStructShaped(answer.result, `${answer.method}#${i}`);
+    });
+
+    it("holds no credential anywhere, and values only under properties that are secret in state", () => {
+      const all = answers();
+      const methods = new Set(all.map((a) => a.method));
+      for (const method of ["configure", "check", "diff", "create", "read", "update", "delete"]) {
+        assert.ok(methods.has(method), `${method} was exercised`);
+      }
+      const values = Object.values(VALUES);
+      // The search can see values: state does hold them, under `env`.
+      assert.ok(all.some((a) => a.method === "create" && JSON.stringify(a.result).includes(VALUES.DB_URL)));
+      for (const answer of all) {
+        const whole = JSON.stringify(answer.result);
+        for (const credential of configSecrets) {
+          assert.ok(!whole.includes(credential), `a credential in a ${answer.method} answer`);
+        }
+        if (["create", "update", "read"].includes(answer.method)) {
+          // Credentials that came from stack config never become outputs.
+          assert.ok(
+            !/"(privateKey|rpcUrl)":/.test(whole),
+            `a credential property in a ${answer.method} answer`,
+          );
+        }
+        const rest = JSON.stringify(withoutSecretProperties(answer.result));
+        for (const value of values) {
+          assert.ok(!rest.includes(value), `a value outside a secret property in a ${answer.method} answer`);
+        }
+      }
+    });
+
+    it("left no secret in the hosts' logs", () => {
+      for (const h of hosts) {
+        const log = h.stderr();
+        for (const value of [...configSecrets, ...Object.values(VALUES)]) {
+          assert.ok(!log.includes(value), "a secret in the host's stderr");
+        }
+      }
+      assert.match(host.stderr(), /pulumi-phala: /, "the provider's progress lines were captured");
+    });
+  });
+});
