@@ -76,7 +76,7 @@ export async function registerComposeHash(
     secrets: [params.privateKey, ...rpcUrlSecrets(params.rpcUrl)],
   };
 
-  progress?.(`Checking chain id of ${rpcOrigin} (expecting ${params.expectedChainId})`);
+  progress?.(`Checking the RPC endpoint serves chain ${params.expectedChainId}`);
   const chainId = await checkChainId(context, params.expectedChainId);
   await assertAppContract(context, contract, chainId);
 
