@@ -6,8 +6,8 @@ import {
   DynamicProviderHost,
   type Props,
   secret,
-  userStateProviderText,
 } from "../tests/host/host-harness";
+import { userStateProviderText } from "../tests/support/user-state-provider-text";
 
 /**
  * Cost of the CvmEnvironment provider per engine step, measured through the real dynamic-provider

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import * as pulumi from "@pulumi/pulumi";
-import { builtShim, loadSerializedProvider } from "./helpers/load-serialized";
+import { userStateProviderText } from "../support/user-state-provider-text";
+import { loadSerializedProvider } from "./helpers/load-serialized";
 
 const GOLDEN = path.join(__dirname, "fixtures", "shim.serialized.txt");
 
@@ -10,8 +10,8 @@ describe("CvmEnvironment serialized shim", () => {
   let text: string;
 
   before(async () => {
-    const cvmEnvironmentShim = builtShim();
-    text = (await pulumi.runtime.serializeFunction(() => cvmEnvironmentShim, { allowSecrets: true })).text;
+    // Exactly what a user's state holds: the built class, serialized by pulumi.dynamic.Resource.
+    text = await userStateProviderText();
     if (process.env.UPDATE_GOLDEN === "1") writeFileSync(GOLDEN, text);
   });
 

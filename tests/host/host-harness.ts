@@ -363,40 +363,6 @@ function readPort(child: ChildProcess, timeoutMs: number, stderr: () => string):
 }
 
 /**
- * The `__provider` text a user's state holds: `new CvmEnvironment(...)` from the built package
- * (`require("pulumi-phala")` → dist/), in a plain node process, serialized by the SDK's own
- * `dynamic.Resource` (`serializeFunction(() => provider, { allowSecrets: true })`), captured under
- * mocks. No test-runner transform touches any of the serialized functions.
- */
-export async function userStateProviderText(projectDir = REPO_ROOT): Promise<string> {
-  const script = `
-    const pulumi = require("@pulumi/pulumi");
-    let text;
-    pulumi.runtime.setMocks({
-      newResource: (args) => {
-        if (args.type === "pulumi-nodejs:dynamic:CvmEnvironment") text = args.inputs.__provider;
-        return { id: "id", state: args.inputs };
-      },
-      call: () => ({}),
-    }, "project", "stack", false).then(async () => {
-      const { CvmEnvironment } = require("pulumi-phala");
-      const resource = new CvmEnvironment("env", { cvmId: "cvm", env: { KEY: "value" } });
-      await new Promise((resolve) => resource.id.apply(resolve));
-      if (typeof text !== "string") throw new Error("no __provider text was registered");
-      process.stdout.write(JSON.stringify({ text }));
-    }).catch((error) => { console.error(error); process.exit(1); });
-  `;
-  const env = { ...process.env };
-  delete env.NODE_OPTIONS;
-  const { stdout } = await promisify(execFile)(process.execPath, ["-e", script], {
-    cwd: projectDir,
-    env,
-    maxBuffer: 1 << 20,
-  });
-  return (JSON.parse(stdout) as { text: string }).text;
-}
-
-/**
  * The host loads `pulumi-phala/provider` from dist/; fails when dist/ is missing or older than the
  * sources it is built from, so a host test never passes or fails on stale code.
  */

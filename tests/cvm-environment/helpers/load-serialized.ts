@@ -17,13 +17,3 @@ export function loadSerializedProvider(text: string, programDir = REPO_ROOT): dy
   mod._compile(text, filename);
   return (mod.exports as { handler: () => dynamic.ResourceProvider }).handler();
 }
-
-/** The shim as it ships (compiled to dist/ by `npm run build`), not the TypeScript source. */
-export function builtShim(): dynamic.ResourceProvider {
-  const requireFromRepo = createRequire(path.join(REPO_ROOT, "package.json"));
-  try {
-    return requireFromRepo("./dist/sdk/cvm-environment/shim.js").cvmEnvironmentShim;
-  } catch (error) {
-    throw new Error(`dist/ is missing or stale; run \`npm run build\` first (${(error as Error).message})`);
-  }
-}
