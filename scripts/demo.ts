@@ -25,7 +25,7 @@ function diffLines(events: EngineEvent[]): string[] {
   const lines: string[] = [];
   for (const event of events) {
     const meta = event.resourcePreEvent?.metadata;
-    if (!meta || meta.type !== "pulumi-nodejs:dynamic:CvmEnvironment" || meta.op === "same") continue;
+    if (meta?.type !== "pulumi-nodejs:dynamic:CvmEnvironment" || meta.op === "same") continue;
     const name = meta.urn.split("::").at(-1);
     const before = meta.old?.inputs ?? {};
     const after = meta.new?.inputs ?? {};

@@ -57,7 +57,7 @@ export function cvmEnvironmentSteps(events: readonly EngineEvent[]): StepMeta[] 
   const steps: StepMeta[] = [];
   for (const event of events) {
     const meta = event.resourcePreEvent?.metadata;
-    if (!meta || meta.type !== "pulumi-nodejs:dynamic:CvmEnvironment") continue;
+    if (meta?.type !== "pulumi-nodejs:dynamic:CvmEnvironment") continue;
     steps.push({
       op: meta.op,
       name: meta.urn.split("::").at(-1) ?? meta.urn,

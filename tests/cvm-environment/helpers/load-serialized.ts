@@ -1,4 +1,4 @@
-import Module, { createRequire } from "node:module";
+import Module from "node:module";
 import path from "node:path";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 
