@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 interface OutputInternals<T> {
   promise(withUnknowns?: boolean): Promise<T>;
   isKnown: Promise<boolean>;
+  isSecret: Promise<boolean>;
 }
 
 function internals<T>(output: pulumi.Output<T>): OutputInternals<T> {
@@ -14,9 +15,16 @@ function internals<T>(output: pulumi.Output<T>): OutputInternals<T> {
   return candidate as OutputInternals<T>;
 }
 
-/** The value of an output (rejects with the apply's error). */
+/**
+ * The value of an output (rejects with the apply's error). A failed apply also rejects the
+ * output's isKnown/isSecret promises, which the Pulumi runtime would observe in a program; observe
+ * them here so they do not surface as unhandled rejections in a later test.
+ */
 export function outputValue<T>(output: pulumi.Output<T>): Promise<T> {
-  return internals(output).promise();
+  const parts = internals(output);
+  parts.isKnown.catch(() => undefined);
+  parts.isSecret.catch(() => undefined);
+  return parts.promise();
 }
 
 /** Whether the output's value is known (false for an unknown during preview). */
