@@ -26,7 +26,10 @@ const kmsInfoTyped = {
   chainId: 8453,
   kmsContractAddress: "0x2f83172A49584C017F2B256F0FB2Dca14126Ba9C",
   gatewayAppId: null,
+  k256Pubkey: null,
 };
+
+const K256 = "0x031b84c5567b126440995d3ed5aaba0565d71e1834604819ff9c17f5e9d5dd078f";
 
 describe("PhalaClient endpoints", () => {
   let server: TestServer;
@@ -234,8 +237,10 @@ describe("PhalaClient endpoints", () => {
   });
 
   it("GET /kms/{id}", async () => {
-    server.handle((_req, res) => json(res, 200, { ...kmsInfoJson, extra_field: "ignored" }));
-    assert.deepEqual(await clientFor(server).getKms("kms-base-prod9"), kmsInfoTyped);
+    server.handle((_req, res) =>
+      json(res, 200, { ...kmsInfoJson, k256_pubkey: K256, extra_field: "ignored" }),
+    );
+    assert.deepEqual(await clientFor(server).getKms("kms-base-prod9"), { ...kmsInfoTyped, k256Pubkey: K256 });
     assert.equal(server.requests[0]?.url, "/api/v1/kms/kms-base-prod9");
   });
 
@@ -257,6 +262,7 @@ describe("PhalaClient endpoints", () => {
             chain_id: 8453,
             chain_name: "base",
             gateway_contract_address: "0x0",
+            k256_pubkey: K256,
             devices: [{ device_id: "d1", node_name: null, on_chain_allowed: true }],
             os_images: [{ name: "dstack", version: "0.5.3", os_image_hash: null, on_chain_allowed: null }],
           },
@@ -273,6 +279,7 @@ describe("PhalaClient endpoints", () => {
           contractAddress: "0x2f83172A49584C017F2B256F0FB2Dca14126Ba9C",
           chainId: 8453,
           chainName: "base",
+          k256Pubkey: K256,
           devices: [{ deviceId: "d1", nodeName: null, onChainAllowed: true }],
           osImages: [{ name: "dstack", version: "0.5.3", osImageHash: null, onChainAllowed: null }],
         },

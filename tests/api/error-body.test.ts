@@ -136,6 +136,7 @@ describe("parsePreconditionRequired (465)", () => {
           chainId: 8453,
           kmsContractAddress: "0x2f83172A49584C017F2B256F0FB2Dca14126Ba9C",
           gatewayAppId: null,
+          k256Pubkey: null,
         });
       });
     }

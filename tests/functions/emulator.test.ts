@@ -134,20 +134,14 @@ describe("data-source functions against the emulator", () => {
       assert.equal(result.signerPublicKey, emulator.kmsPublicKey);
     });
 
-    it("without kmsPublicKey: the KMS key the API reports, else unverified with the recovered signer", async () => {
+    it("without kmsPublicKey: verifies against the KMS key the API reports", async () => {
       const app = seed(emulator, "phala-env-demo");
+      assert.equal((await getKmsInfo({ kmsId: "kms-phala-prod7" })).kmsPublicKey, emulator.kmsPublicKey);
       const result = await getAppEnvEncryptPubKey({ kms: "kms-phala-prod7", appId: `app_${app.app_id}` });
       assert.equal(result.signerPublicKey, emulator.kmsPublicKey);
-      const reported = (await getKmsInfo({ kmsId: "kms-phala-prod7" })).kmsPublicKey;
-      if (reported === null) {
-        assert.equal(result.signatureVerified, false);
-        assert.equal(result.kmsPublicKeySource, null);
-        assert.equal(result.verifiedAgainst, null);
-      } else {
-        assert.equal(result.signatureVerified, true);
-        assert.equal(result.kmsPublicKeySource, "api");
-        assert.equal(result.verifiedAgainst, emulator.kmsPublicKey);
-      }
+      assert.equal(result.signatureVerified, true);
+      assert.equal(result.kmsPublicKeySource, "api");
+      assert.equal(result.verifiedAgainst, emulator.kmsPublicKey);
     });
 
     it("a KMS kind the pubkey endpoint accepts but the KMS lookup does not", async () => {

@@ -11,6 +11,8 @@ export interface KmsInfo {
   chainId: number | null;
   kmsContractAddress: string | null;
   gatewayAppId: string | null;
+  /** The KMS secp256k1 signing key (compressed, hex); only newer API versions report it. */
+  k256Pubkey: string | null;
 }
 
 const nullableString = z
@@ -32,6 +34,7 @@ export const kmsInfoSchema = z
       .transform((v) => v ?? null),
     kms_contract_address: nullableString,
     gateway_app_id: nullableString,
+    k256_pubkey: nullableString,
   })
   .transform(
     (k): KmsInfo => ({
@@ -42,6 +45,7 @@ export const kmsInfoSchema = z
       chainId: k.chain_id,
       kmsContractAddress: k.kms_contract_address,
       gatewayAppId: k.gateway_app_id,
+      k256Pubkey: k.k256_pubkey,
     }),
   );
 
@@ -82,6 +86,8 @@ export interface KmsOnChainContract {
   contractAddress: string;
   chainId: number;
   chainName: string;
+  /** The KMS secp256k1 signing key (compressed, hex); only newer API versions report it. */
+  k256Pubkey: string | null;
   devices: KmsOnChainDevice[];
   osImages: KmsOnChainOsImage[];
 }
@@ -133,6 +139,7 @@ export const kmsOnChainDetailSchema = z
           contract_address: z.string(),
           chain_id: z.number().int(),
           chain_name: z.string(),
+          k256_pubkey: nullableString,
           devices: z.array(deviceSchema).default([]),
           os_images: z.array(osImageSchema).default([]),
         })
@@ -141,6 +148,7 @@ export const kmsOnChainDetailSchema = z
             contractAddress: c.contract_address,
             chainId: c.chain_id,
             chainName: c.chain_name,
+            k256Pubkey: c.k256_pubkey,
             devices: c.devices,
             osImages: c.os_images,
           }),
