@@ -149,7 +149,14 @@ describe("emulator: fault injection, request log and the inspection API", () => 
       times: 1,
     });
     assert.equal(added.status, 201);
-    assert.equal((await inspectHttp(emulator, "GET", "/faults")).body instanceof Array, true);
+    const listed = (await inspectHttp(emulator, "GET", "/faults")).body as {
+      route: string;
+      remaining: number;
+    }[];
+    assert.deepEqual(
+      listed.map((f) => [f.route, f.remaining]),
+      [["GET /kms", 1]],
+    );
     assert.equal((await api(emulator, "GET", "/kms")).status, 418);
     const bad = await inspectHttp(emulator, "POST", "/faults", { route: "GET /kms", status: "x" });
     assert.equal(bad.status, 422);
