@@ -21,11 +21,12 @@ import { KeyService, seedKmsEntries } from "./state/kms";
 import type { EmulatorSettings } from "./state/settings";
 
 export type { AnvilAccount, AnvilOptions } from "./chain/anvil";
+export { type AnvilNode, startAnvil } from "./chain/anvil";
 export { deployDstackApp, dstackAppAbi } from "./chain/dstack-app";
 export type { ActiveFault, FaultSpec } from "./faults";
 export type { CvmInspection } from "./inspect";
 export type { LoggedRequest } from "./request-log";
-export type { CvmSeed } from "./seed";
+export { type CvmSeed, defaultSeeds } from "./seed";
 export type { OperationView } from "./state/operations";
 export type { EmulatorSettings, ErrorLayout } from "./state/settings";
 
