@@ -48,7 +48,11 @@ export async function applyAndWait(
       correlationId: applied.correlationId,
       timeoutSeconds: options.readyTimeoutSeconds,
     });
-    composeHash = (await ctx.api.getCvm(cvm.canonicalId)).composeHash ?? composeHash;
+    // Unchanged keys keep the compose hash, and a two-phase change named it; only a single-phase key
+    // change leaves the new hash to be read from the CVM.
+    if (applied.allowedEnvsChanged && !applied.composeHash) {
+      composeHash = (await ctx.api.getCvm(cvm.canonicalId)).composeHash ?? composeHash;
+    }
   }
 
   return {
