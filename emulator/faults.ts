@@ -1,9 +1,18 @@
-/** A fault for the next `times` matching API calls (reference: retries, Retry-After, dropped connections). */
+/**
+ * A fault for the next `times` matching API calls, after `skip` matching calls have gone by
+ * (reference: retries, Retry-After, dropped connections).
+ */
 export type FaultSpec = {
   /** Route key, `METHOD /template` (e.g. `PATCH /cvms/{id}/envs`), or `*` for every API route. */
   route: string;
   /** How many matching calls it affects (default 1); `null` = until cleared. */
   times?: number | null;
+  /**
+   * Let this many matching calls go by first (default 0), then apply. Every matching call counts,
+   * whether it ran normally or another fault answered it: `skip: 1` targets the second matching
+   * call from now (e.g. phase 2 of `PATCH /cvms/{id}/envs`).
+   */
+  skip?: number;
   /** Answer with this status instead of running the handler. */
   status?: number;
   /** Body for `status` (default: `{"detail": "..."}`). */
@@ -18,7 +27,13 @@ export type FaultSpec = {
   drop?: boolean;
 };
 
-export type ActiveFault = FaultSpec & { id: number; remaining: number | null; hits: number };
+export type ActiveFault = FaultSpec & {
+  id: number;
+  remaining: number | null;
+  hits: number;
+  /** Matching calls still to go by before the fault applies. */
+  skipRemaining: number;
+};
 
 export type FaultAction = { kind: "none" } | { kind: "apply"; fault: ActiveFault };
 
@@ -58,16 +73,31 @@ export class FaultRegistry {
     if (times !== null && (!Number.isInteger(times) || times < 1)) {
       throw new TypeError("fault times must be a positive integer or null");
     }
-    const fault: ActiveFault = { ...spec, id: this.nextId++, remaining: times, hits: 0 };
+    const skip = spec.skip === undefined ? 0 : spec.skip;
+    if (!Number.isInteger(skip) || skip < 0) {
+      throw new TypeError("fault skip must be a non-negative integer");
+    }
+    const fault: ActiveFault = {
+      ...spec,
+      id: this.nextId++,
+      remaining: times,
+      hits: 0,
+      skipRemaining: skip,
+    };
     this.faults.push(fault);
     return fault;
   }
 
-  /** Consumes one use of the first fault matching `routeKey`. */
+  /**
+   * Consumes one use of the first fault matching `routeKey` that has no calls left to skip; every
+   * other matching fault still skipping counts this call.
+   */
   take(routeKey: string): FaultAction {
-    const fault = this.faults.find(
+    const matching = this.faults.filter(
       (f) => (f.route === "*" || f.route === routeKey) && (f.remaining === null || f.remaining > 0),
     );
+    const fault = matching.find((f) => f.skipRemaining === 0);
+    for (const f of matching) if (f.skipRemaining > 0) f.skipRemaining--;
     if (!fault) return { kind: "none" };
     fault.hits++;
     if (fault.remaining !== null) {

@@ -115,6 +115,7 @@ export const FaultSpecSchema = z
   .object({
     route: z.string().min(1),
     times: z.number().int().min(1).nullable().optional(),
+    skip: z.number().int().min(0).optional(),
     status: z.number().int().min(100).max(999).optional(),
     body: z.unknown().optional(),
     retryAfter: z.union([z.number().int().min(0), z.string().min(1)]).optional(),

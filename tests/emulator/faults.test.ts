@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { request } from "node:http";
 import { createClient } from "@phala/cloud";
+import { FaultRegistry } from "../../emulator/faults";
 import type { Emulator } from "../../emulator/index";
 import { api, encryptFor, inspectHttp, seed, startTestEmulator } from "./helpers";
 
@@ -97,6 +98,81 @@ describe("emulator: fault injection, request log and the inspection API", () => 
     started = Date.now();
     assert.equal((await api(emulator, "GET", "/kms")).status, 504);
     assert.ok(Date.now() - started >= 180);
+  });
+
+  it("skip: lets that many matching calls run first, then applies", async () => {
+    emulator.injectFault({ route: "GET /cvms/{id}", status: 503, skip: 2, times: 2 });
+    assert.equal(emulator.faults()[0]?.skipRemaining, 2);
+    // Calls to other routes do not count.
+    assert.equal((await api(emulator, "GET", "/kms")).status, 200);
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) statuses.push((await api(emulator, "GET", `/cvms/${cvmId}`)).status);
+    assert.deepEqual(statuses, [200, 200, 503, 503, 200]);
+    assert.deepEqual(
+      emulator
+        .requests()
+        .filter((r) => r.route === "GET /cvms/{id}")
+        .map((r) => r.faulted),
+      [false, false, true, true, false],
+    );
+    assert.equal(emulator.faults().length, 0);
+  });
+
+  it("skip counts every matching call, also one another fault answered", () => {
+    const registry = new FaultRegistry();
+    const second = registry.add({ route: "PATCH /cvms/{id}/envs", status: 467, skip: 1 });
+    const fourth = registry.add({ route: "PATCH /cvms/{id}/envs", status: 466, skip: 3 });
+    const forever = registry.add({ route: "GET /kms", status: 500, skip: 1, times: null });
+    const taken = (route: string) => {
+      const action = registry.take(route);
+      return action.kind === "apply" ? action.fault.id : undefined;
+    };
+    assert.deepEqual(
+      [1, 2, 3, 4, 5].map(() => taken("PATCH /cvms/{id}/envs")),
+      [undefined, second.id, undefined, fourth.id, undefined],
+    );
+    assert.deepEqual(
+      [1, 2, 3].map(() => taken("GET /kms")),
+      [undefined, forever.id, forever.id],
+    );
+    assert.equal(forever.hits, 2);
+    assert.deepEqual(
+      registry.list().map((f) => f.id),
+      [forever.id],
+    );
+    assert.throws(() => registry.add({ route: "*", status: 500, skip: -1 }), /skip/);
+    assert.throws(() => registry.add({ route: "*", status: 500, skip: 0.5 }), /skip/);
+    assert.equal(registry.add({ route: "*", status: 500, skip: 0 }).skipRemaining, 0);
+  });
+
+  it("skip over the inspection API: shown while pending, non-negative integers only", async () => {
+    const added = await inspectHttp(emulator, "POST", "/faults", {
+      route: "PATCH /cvms/{id}/envs",
+      status: 467,
+      body: { error_code: "ERR-01-007", message: "Transaction verification failed" },
+      skip: 1,
+    });
+    assert.equal(added.status, 201);
+    assert.equal((added.body as Body).skipRemaining, 1);
+    const first = await api(emulator, "PATCH", `/cvms/${cvmId}/envs`, { body: { encrypted_env: "zz" } });
+    assert.equal(first.status, 422, "the first call reaches the handler");
+    const listed = (await inspectHttp(emulator, "GET", "/faults")).body as Body[];
+    assert.deepEqual(
+      listed.map((f) => [f.skipRemaining, f.remaining]),
+      [[0, 1]],
+    );
+    const second = await api(emulator, "PATCH", `/cvms/${cvmId}/envs`, { body: { encrypted_env: "zz" } });
+    assert.equal(second.status, 467);
+    assert.deepEqual(second.body, { error_code: "ERR-01-007", message: "Transaction verification failed" });
+
+    for (const skip of [-1, 1.5, "1", null]) {
+      const bad = await inspectHttp(emulator, "POST", "/faults", { route: "GET /kms", status: 500, skip });
+      assert.equal(bad.status, 422, JSON.stringify(skip));
+      const loc = ((bad.body as { detail: { loc: unknown[] }[] }).detail[0]?.loc ?? []).join(".");
+      assert.equal(loc, "body.skip");
+    }
+    assert.deepEqual(emulator.faults(), []);
+    assert.throws(() => emulator.injectFault({ route: "GET /kms", status: 500, skip: -2 }));
   });
 
   it("rejects malformed fault specs", () => {
