@@ -4,7 +4,7 @@
  */
 import { join } from "node:path";
 import type { EngineEvent, OutputMap } from "@pulumi/pulumi/automation";
-import { startEmulator } from "pulumi-phala/emulator";
+import { startEmulator } from "../emulator";
 import { createLocalEngine } from "./engine/local-engine";
 import { readProjectFile } from "./engine/project";
 

@@ -3,10 +3,10 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CvmEnvironment } from "pulumi-phala";
-import { dstackAppAbi, type Emulator, type SeededCvm, startEmulator } from "pulumi-phala/emulator";
 import { createPublicClient, createWalletClient, http } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { foundry } from "viem/chains";
+import { dstackAppAbi, type Emulator, type SeededCvm, startEmulator } from "../../emulator";
 import { pulumiCliBinDir } from "../../scripts/engine/pulumi-cli";
 import { requireTier } from "../support/require-tier";
 import {

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
-import type { Emulator } from "pulumi-phala/emulator";
+import type { Emulator } from "../../emulator";
 import { createLocalEngine, type LocalEngine } from "../../scripts/engine/local-engine";
 
 export const REPO_ROOT = join(__dirname, "..", "..");

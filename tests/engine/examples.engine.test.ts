@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import type { ConfigMap } from "@pulumi/pulumi/automation";
-import { type Emulator, startEmulator } from "pulumi-phala/emulator";
+import { type Emulator, startEmulator } from "../../emulator";
 import { createLocalEngine } from "../../scripts/engine/local-engine";
 import { readProjectFile } from "../../scripts/engine/project";
 import { pulumiCliBinDir } from "../../scripts/engine/pulumi-cli";
