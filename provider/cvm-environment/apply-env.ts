@@ -47,7 +47,10 @@ export async function applyEnv(ctx: FlowContext, cvm: ResolvedCvm, request: Appl
           ? `Registered in transaction ${registration.transactionHash}`
           : `Already registered in transaction ${registration.transactionHash}; no new transaction sent`,
       );
-      decision = afterRegistration(decision.state, composeHash, registration.transactionHash);
+      decision = afterRegistration(decision.state, composeHash, registration.transactionHash, {
+        contract: registration.contract,
+        chainId,
+      });
     }
     state = decision.state;
     const next = decision.next;

@@ -12,6 +12,8 @@ export interface RegistrationRequest {
 export interface Registration {
   readonly transactionHash: string;
   readonly sentTransaction: boolean;
+  /** The app contract the hash was registered on. */
+  readonly contract: `0x${string}`;
 }
 
 /**
@@ -37,17 +39,22 @@ export async function registerForCvm(
   ctx.report(
     `Registering compose hash ${request.composeHash} on app contract 0x${cvm.appId} (chain ${request.chainId})`,
   );
+  const appContract = `0x${cvm.appId}` as const;
   const result = await ctx.registerComposeHash({
     rpcUrl,
     expectedChainId: request.chainId,
-    appContract: `0x${cvm.appId}`,
+    appContract,
     composeHash: request.composeHash,
     ...(ctx.signer.privateKey ? { privateKey: ctx.signer.privateKey } : {}),
     ...(ctx.timing.receiptTimeoutMs ? { receiptTimeoutMs: ctx.timing.receiptTimeoutMs } : {}),
     ...(ctx.timing.receiptPollIntervalMs ? { pollIntervalMs: ctx.timing.receiptPollIntervalMs } : {}),
     onProgress: ctx.report,
   });
-  return { transactionHash: result.transactionHash, sentTransaction: result.sentTransaction };
+  return {
+    transactionHash: result.transactionHash,
+    sentTransaction: result.sentTransaction,
+    contract: appContract,
+  };
 }
 
 function assertSameTarget(cvm: ResolvedCvm, request: RegistrationRequest): void {

@@ -33,8 +33,15 @@ export interface Phase2Fields {
   readonly transactionHash?: string;
 }
 
+/** Where the chain step registered the compose hash; names the contract in a 468. */
+export interface RegistrationTarget {
+  readonly contract: string;
+  readonly chainId: number;
+}
+
 export interface FlowState {
   readonly phase2?: Phase2Fields;
+  readonly registeredOn?: RegistrationTarget;
   readonly invalidHashRestarts: number;
   readonly txVerificationRetries: number;
   readonly busyRetries: number;
@@ -142,9 +149,13 @@ export function afterRegistration(
   state: FlowState,
   composeHash: string,
   transactionHash: string,
+  registeredOn?: RegistrationTarget,
 ): { next: NextStep; state: FlowState } {
   const phase2 = { composeHash, transactionHash };
-  return { state: { ...state, phase2 }, next: { kind: "send", phase2, delayMs: 0 } };
+  return {
+    state: { ...state, phase2, ...(registeredOn ? { registeredOn } : {}) },
+    next: { kind: "send", phase2, delayMs: 0 },
+  };
 }
 
 function rejected(
@@ -196,11 +207,19 @@ function rejected(
     }
     case "hash_not_allowed": {
       const hash = state.phase2?.composeHash ?? "(unknown)";
+      const target = state.registeredOn;
+      const contract = target
+        ? `app contract ${target.contract} on chain ${target.chainId}`
+        : "the app contract";
+      const tx = state.phase2?.transactionHash;
       return {
         state,
         next: {
           kind: "fail",
-          message: `the API reports compose hash ${hash} is not allowed by the app contract (HTTP 468): ${server}. Check that the registration transaction succeeded on the app's own contract.`,
+          message:
+            `the API reports compose hash ${hash} is not allowed by ${contract} (HTTP 468): ${server}. ` +
+            `Check that ${tx ? `registration transaction ${tx}` : "the registration transaction"} succeeded ` +
+            `and that allowedComposeHashes(${hash}) is true on ${target ? target.contract : "that contract"}, then run the update again.`,
         },
       };
     }

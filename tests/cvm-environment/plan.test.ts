@@ -95,6 +95,16 @@ describe("CvmEnvironment flow decisions", () => {
 
   it("468 and unknown errors fail; an unknown error is passed through as is", () => {
     assert.equal(decideNext(initialFlowState, rejected("hash_not_allowed")).next.kind, "fail");
+    const registered = afterRegistration(initialFlowState, "ab", "0xtx", {
+      contract: "0xc0de",
+      chainId: 8453,
+    });
+    const notAllowed = decideNext(registered.state, rejected("hash_not_allowed")).next;
+    assert.equal(notAllowed.kind, "fail");
+    const message = (notAllowed.kind === "fail" && notAllowed.message) || "";
+    for (const part of ["ab", "0xtx", "0xc0de", "8453", "468", "server says no"]) {
+      assert.ok(message.includes(part), `${part}: ${message}`);
+    }
     const other = decideNext(initialFlowState, rejected("other")).next;
     assert.ok(other.kind === "fail" && other.error instanceof Error);
   });
