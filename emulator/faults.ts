@@ -1,6 +1,6 @@
 /**
  * A fault for the next `times` matching API calls, after `skip` matching calls have gone by
- * (reference: retries, Retry-After, dropped connections).
+ * (for testing retries, Retry-After and dropped connections).
  */
 export type FaultSpec = {
   /** Route key, `METHOD /template` (e.g. `PATCH /cvms/{id}/envs`), or `*` for every API route. */

@@ -4,7 +4,7 @@ import artifact from "../contracts/DstackApp.json";
 
 /**
  * ABI of emulator/contracts/DstackApp.sol. The function, event and error signatures are those of the dstack
- * DstackApp contract (reference §7.1); a test checks this list against the solc output of the source.
+ * DstackApp contract; a test checks this list against the solc output of the source.
  */
 export const dstackAppAbi = [
   {

@@ -13,7 +13,7 @@ export type CodedError = {
 };
 
 /**
- * A structured `ERR-…` error in the chosen layout (reference §2.1): C top level (default), D nested under
+ * A structured `ERR-…` error in the chosen layout: C top level (default), D nested under
  * `detail`, E the legacy flat form (details become top-level keys; only meaningful for 465).
  */
 export function codedError(error: CodedError, layout: ErrorLayout, requestId: string): ApiResponse {

@@ -33,7 +33,7 @@ const OperationsQuery = z.object({
     .transform((c) => (c === undefined ? 0 : Number(c))),
 });
 
-/** `GET /cvms/{id}/operations`: newest first, cursor paging (reference §3.6). */
+/** `GET /cvms/{id}/operations`: newest first, cursor paging. */
 export const getOperations: Handler = (ctx, req) => {
   const raw = Object.fromEntries(req.query);
   const parsed = OperationsQuery.safeParse(raw);

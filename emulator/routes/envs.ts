@@ -12,7 +12,7 @@ import type { ApiRequest, Handler } from "./types";
 
 const HEX = /^(0x)?([0-9a-fA-F]{2})*$/;
 
-/** Body of `PATCH /cvms/{id}/envs` (reference §3.1). */
+/** Body of `PATCH /cvms/{id}/envs`. */
 export const EnvsBody = z.object({
   encrypted_env: z.string().regex(HEX, "encrypted_env must be a hex string"),
   env_keys: z.array(z.string()).nullable().optional(),

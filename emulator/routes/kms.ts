@@ -12,7 +12,7 @@ const ListQuery = z.object({
   is_onchain: z.enum(["true", "false"]).optional(),
 });
 
-/** `GET /kms`: page-based list of KmsInfo, optional `is_onchain` filter (reference §3.5.2). */
+/** `GET /kms`: page-based list of KmsInfo, optional `is_onchain` filter. */
 export const listKms: Handler = (ctx, req) => {
   const raw = Object.fromEntries(req.query);
   const parsed = ListQuery.safeParse(raw);
@@ -93,7 +93,7 @@ const NextAppIdQuery = z.object({ counts: z.coerce.number().int().min(1).max(20)
 const TEAM_WALLET = `0x${deterministicHex(20, "team-wallet")}` as const;
 const TEAM_NONCE = 3;
 
-/** `GET /kms/phala/next_app_id?counts=N` → `{app_ids: [{app_id, nonce}]}` (reference §3.5.5). */
+/** `GET /kms/phala/next_app_id?counts=N` → `{app_ids: [{app_id, nonce}]}`. */
 export const nextAppIds: Handler = (_ctx, req) => {
   const raw = Object.fromEntries(req.query);
   const parsed = NextAppIdQuery.safeParse(raw);

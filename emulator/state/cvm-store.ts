@@ -7,7 +7,7 @@ export type ResolveResult =
   | { error: "not-found" }
   | { error: "ambiguous"; count: number };
 
-/** All CVMs, resolvable by every identifier form the API accepts (reference §4.2). */
+/** All CVMs, resolvable by every identifier form the API accepts. */
 export class CvmStore {
   private readonly cvms: CvmRecord[] = [];
 

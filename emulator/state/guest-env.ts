@@ -5,7 +5,7 @@ export type GuestEnvResult = { ok: true; env: EnvVar[]; dropped: string[] } | { 
 const bytes = (s: string) => Buffer.byteLength(s, "utf8");
 
 /**
- * What the dstack guest does with a decrypted env list at boot (reference §5.5): the entry count is
+ * What the dstack guest does with a decrypted env list at boot (dstack-util `parse_env`): the entry count is
  * limited before filtering; sizes are limited; entries whose key is not in `allowed_envs` are skipped;
  * allowed keys must match the name pattern; on duplicates the later entry wins. A violation aborts the
  * boot, which the emulator reports as a failed operation. Error texts name keys, never values.

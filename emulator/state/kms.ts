@@ -8,7 +8,7 @@ import {
 } from "../../provider/crypto";
 import { deterministicHex, hashedId } from "./ids";
 
-/** `KmsInfo` (reference §3.5.1) plus the emulator-side kind and the k256 public key. */
+/** `KmsInfo` (the API's KMS entry) plus the emulator-side kind and the k256 public key. */
 export type KmsEntry = {
   id: string;
   slug: string;

@@ -8,7 +8,7 @@ import type { EmulatorSettings } from "./settings";
 
 export type OperationEvent = { event_type: string; timestamp: string; state: string };
 
-/** One CVM operation in the shape of `GET /cvms/{id}/operations` items (reference §3.6). */
+/** One CVM operation in the shape of `GET /cvms/{id}/operations` items. */
 export type OperationView = {
   correlation_id: string;
   operation_type: string;

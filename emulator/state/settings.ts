@@ -1,4 +1,4 @@
-/** Body layout of coded errors (465–468), reference §2.1. */
+/** Body layout of coded errors (465–468). */
 export type ErrorLayout = "C" | "D" | "E";
 
 /** Run-time switches of the emulator; all changeable through the inspection API. */
@@ -11,7 +11,7 @@ export type EmulatorSettings = {
   errorLayout: ErrorLayout;
   /** Whether `compose_hash`, `app_id` and `device_id` in a 465 carry a `0x` prefix. */
   hexPrefix: boolean;
-  /** PHALA KMS answers a key-set change with 465, and phase 2 takes `compose_hash` only (§10 Q1). */
+  /** PHALA KMS answers a key-set change with 465, and phase 2 takes `compose_hash` only. */
   phalaTwoPhase: boolean;
   /** When set, the next operation fails with this message (then the switch clears). */
   failNextOperation: string | null;

@@ -22,7 +22,7 @@ function endpoints(cvm: CvmRecord, ctx: ViewContext) {
   ];
 }
 
-/** `GET /cvms/{id}` in the 2026-01-21 shape (`CvmInfoDetailV20260121`, reference §3.2.1). */
+/** `GET /cvms/{id}` in the 2026-01-21 shape (`CvmInfoDetailV20260121` in the official @phala/cloud SDK). */
 export function cvmDetailV20260121(cvm: CvmRecord, ctx: ViewContext): Record<string, unknown> {
   const pubkey = envPubkey(cvm, ctx);
   return {
@@ -89,7 +89,7 @@ export function cvmDetailV20260121(cvm: CvmRecord, ctx: ViewContext): Record<str
   };
 }
 
-/** `GET /cvms/{id}` in the 2025-10-28 shape (`CvmDetailV20251028`, reference §3.2.2). */
+/** `GET /cvms/{id}` in the 2025-10-28 shape (`CvmDetailV20251028` in the official @phala/cloud SDK). */
 export function cvmDetailV20251028(cvm: CvmRecord, ctx: ViewContext): Record<string, unknown> {
   return {
     id: cvm.legacyId,

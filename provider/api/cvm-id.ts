@@ -1,5 +1,5 @@
 /**
- * CVM identifiers as the API expects them in a path (reference §4.1), with the same string rules as
+ * CVM identifiers as the API expects them in a path, with the same string rules as
  * the official SDKs: a UUID (dashes optional) loses its dashes, a bare 40-hex app id gets the `app_`
  * prefix, anything else (hashed `cvm_…` id, `app_…`, `instance_…`, name, integer id, `0x…`) is used
  * as given.

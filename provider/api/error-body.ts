@@ -1,5 +1,5 @@
 /**
- * Reading the error bodies the API emits (reference §2.1):
+ * Reading the error bodies the API emits:
  *
  * - A `{"detail": "<text>"}`
  * - B `{"detail": [{"loc": [...], "msg": "...", "type": "..."}]}` (422 request validation)

@@ -1,5 +1,5 @@
 /**
- * The DstackApp fragments the chain step uses (reference §7.1). Signatures match the dstack
+ * The DstackApp fragments the chain step uses. Signatures match the dstack
  * `DstackApp.sol` / `IAppAuthBasicManagement` contract; a test pins selectors and topics.
  */
 export const dstackAppAbi = [

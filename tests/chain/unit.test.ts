@@ -30,7 +30,7 @@ const HASH = "598119ce2a8fdb51d7d52f54c43bc2e64538f238941f37773361e69688c5e26c";
 const CONTRACT = "0x1111111111111111111111111111111111111111" as const;
 
 describe("chain: pure helpers", () => {
-  it("pins the DstackApp selector and event topic (reference §7.1)", () => {
+  it("pins the DstackApp selector and event topic", () => {
     assert.equal(toFunctionSelector("addComposeHash(bytes32)"), addComposeHashSelector);
     assert.equal(toEventSelector("ComposeHashAdded(bytes32)"), composeHashAddedTopic);
     const names = dstackAppAbi.map((item) => item.name);
@@ -67,7 +67,7 @@ describe("chain: pure helpers", () => {
     });
   }
 
-  it("addComposeHashCalldata equals the reference example", () => {
+  it("addComposeHashCalldata is the addComposeHash selector followed by the hash", () => {
     assert.equal(addComposeHashCalldata(HASH), `0xdfc77223${HASH}`);
     assert.equal(addComposeHashCalldata(`0x${HASH}`), `0xdfc77223${HASH}`);
     assert.throws(() => addComposeHashCalldata("abc"), InvalidComposeHashError);

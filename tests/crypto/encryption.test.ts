@@ -14,7 +14,10 @@ import {
 } from "../../provider/crypto";
 import { DSTACK_GUEST_VECTOR, ENCRYPTION_VECTOR as V } from "./vectors";
 
-/** An independent decrypt written from the reference with node:crypto only (no noble). */
+/**
+ * An independent decrypt with node:crypto only (no noble): X25519 with the blob's ephemeral key, then
+ * AES-256-GCM; blob = ephemeral public key (32) ‖ IV (12) ‖ ciphertext ‖ tag (16).
+ */
 function nodeDecrypt(encryptedHex: string, secretKeyHex: string): string {
   const blob = Buffer.from(encryptedHex, "hex");
   const pkcs8 = Buffer.concat([
@@ -34,7 +37,7 @@ function nodeDecrypt(encryptedHex: string, secretKeyHex: string): string {
 }
 
 describe("env encryption", () => {
-  it("reproduces the reference vector byte for byte", () => {
+  it("reproduces the project's vector byte for byte", () => {
     const blob = encryptEnv(V.env, parseEnvPublicKey(V.envPublicKey), {
       ephemeralSecretKey: hexToBytes(V.ephemeralSecretKey),
       iv: hexToBytes(V.iv),
@@ -43,7 +46,7 @@ describe("env encryption", () => {
     assert.equal(envPlaintext(V.env), V.plaintext);
   });
 
-  it("decrypts the reference vector and the dstack guest vector", () => {
+  it("decrypts the project's vector and the dstack-util test_dh_decrypt vector", () => {
     assert.deepEqual(decryptEnv(V.encryptedEnv, hexToBytes(V.envSecretKey)), V.env);
     assert.equal(
       decryptEnvText(DSTACK_GUEST_VECTOR.encryptedEnv, hexToBytes(DSTACK_GUEST_VECTOR.secretKey)),
@@ -66,7 +69,7 @@ describe("env encryption", () => {
     assert.deepEqual(decryptEnv(a, secretKey), env);
   });
 
-  it("is readable by an independent node:crypto decrypt written from the reference", () => {
+  it("is readable by an independent node:crypto decrypt", () => {
     const blob = encryptEnv(V.env, parseEnvPublicKey(V.envPublicKey));
     assert.equal(nodeDecrypt(blob, V.envSecretKey), V.plaintext);
   });

@@ -15,7 +15,7 @@ import { COMPOSE_VECTOR, SIGNATURE_VECTOR as S } from "./vectors";
 describe("KMS signature over an env public key", () => {
   const binding = { appId: S.appId, publicKey: S.envPublicKey };
 
-  it("reproduces the reference digest, signature and KMS key", () => {
+  it("reproduces the vector's digest, signature and KMS key", () => {
     assert.equal(bytesToHex(envPublicKeyDigest(binding)), S.digest);
     assert.equal(signEnvPublicKey({ ...binding, kmsSecretKey: hexToBytes(S.kmsSecretKey) }), S.signature);
     assert.equal(kmsPublicKeyOf(hexToBytes(S.kmsSecretKey)), S.kmsPublicKey);
@@ -65,7 +65,7 @@ describe("KMS signature over an env public key", () => {
 });
 
 describe("compose hash", () => {
-  it("reproduces the reference hash (sorted keys, indent 4, ':' separators)", () => {
+  it("reproduces the vector's hash (sorted keys, indent 4, ':' separators)", () => {
     assert.equal(composeHash(COMPOSE_VECTOR.appCompose), COMPOSE_VECTOR.hash);
   });
 

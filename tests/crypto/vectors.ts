@@ -1,4 +1,7 @@
-/** Reference vectors (shared/reference/phala-api.md §5.3, §5.6, §6): RFC 7748 keys, fixed IV. */
+/**
+ * The project's own vectors (RFC 7748 §6.1 keys, fixed IV) for env encryption, the KMS signature and the
+ * compose hash; plus the dstack-util `test_dh_decrypt` vector.
+ */
 export const ENCRYPTION_VECTOR = {
   envSecretKey: "5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb",
   envPublicKey: "de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f",

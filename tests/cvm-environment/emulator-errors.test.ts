@@ -10,7 +10,7 @@ import { OneResourceStack, providerFor } from "./helpers/harness";
 
 const PATCH_ENVS = "PATCH /cvms/{id}/envs";
 
-/** Layout-C bodies of reference §2.3–2.4. */
+/** Layout-C bodies (top-level `error_code`, `message`) of the API's 466, 467 and 468. */
 const coded = (status: 466 | 467 | 468) =>
   ({
     466: { error_code: "ERR-01-006", message: "Compose hash invalid or expired" },

@@ -59,7 +59,7 @@ describe("emulator chain: DstackApp artifact", () => {
     assert.deepEqual(canonical(dstackAppAbi), canonical(fresh.abi));
   });
 
-  it("uses the dstack selectors and topics of reference §7.1", () => {
+  it("uses the selectors and topics of the dstack DstackApp contract", () => {
     assert.equal(toFunctionSelector("addComposeHash(bytes32)"), "0xdfc77223");
     assert.equal(toFunctionSelector("removeComposeHash(bytes32)"), "0x67b3f22c");
     assert.equal(toFunctionSelector("allowedComposeHashes(bytes32)"), "0x2f6622e5");

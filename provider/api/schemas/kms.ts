@@ -20,7 +20,7 @@ const nullableString = z
   .nullish()
   .transform((v) => v ?? null);
 
-/** `KmsInfo` (reference §3.5.1). Extra keys are ignored; the nullable keys may also be absent. */
+/** `KmsInfo`, the API's KMS entry. Extra keys are ignored; the nullable keys may also be absent. */
 export const kmsInfoSchema = z
   .object({
     id: idString,

@@ -1,4 +1,4 @@
-/** Response bodies shaped as reference/phala-api.md documents them. */
+/** Response bodies shaped as the Phala Cloud API returns them. */
 
 export const API_KEY = "phak_test_9f8e7d6c5b4a39281706f5e4d3c2b1a0";
 export const APP_ID = "50b0e827cc6c53f4010b57e588a18c5ef9388cc1";
