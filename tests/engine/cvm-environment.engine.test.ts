@@ -7,12 +7,11 @@ import { createPublicClient, createWalletClient, http } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { foundry } from "viem/chains";
 import { dstackAppAbi, type Emulator, type SeededCvm, startEmulator } from "../../emulator";
-import { pulumiCliBinDir } from "../../scripts/engine/pulumi-cli";
-import { requireTier } from "../support/require-tier";
 import {
   cvmEnvironmentSteps,
   emulatorStack,
   newTranscript,
+  providePulumiCli,
   recorder,
   type Transcript,
 } from "./engine-fixture";
@@ -90,11 +89,7 @@ describe("engine: CvmEnvironment on the real pulumi CLI", function () {
   const nonceOf = (address: `0x${string}`) => chain().getTransactionCount({ address });
 
   before(async function () {
-    try {
-      pulumiCliBinDir();
-    } catch (error) {
-      requireTier(this, "engine", error);
-    }
+    providePulumiCli(this);
     emulator = await startEmulator({ settings: { operationDurationMs: 150 } });
     const find = (name: string) => {
       const cvm = emulator.cvms.find((c) => c.name === name);

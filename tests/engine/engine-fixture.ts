@@ -2,8 +2,26 @@ import { join } from "node:path";
 import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import type { Emulator } from "../../emulator";
 import { createLocalEngine, type LocalEngine } from "../../scripts/engine/local-engine";
+import { pulumiCliBinDir } from "../../scripts/engine/pulumi-cli";
+import { requireTier } from "../support/require-tier";
 
 export const REPO_ROOT = join(__dirname, "..", "..");
+
+/** A cold build of the CLI from the Go module proxy takes about 5 to 12 minutes on two cores. */
+const CLI_BUILD_TIMEOUT_MS = 45 * 60_000;
+
+/**
+ * For a `before` hook: makes sure the pulumi CLI exists, building it on first use (with a timeout
+ * long enough for that build); skips the tier, or fails it under CI=true, when it cannot be had.
+ */
+export function providePulumiCli(context: Mocha.Context): void {
+  context.timeout(CLI_BUILD_TIMEOUT_MS);
+  try {
+    pulumiCliBinDir();
+  } catch (error) {
+    requireTier(context, "engine", error);
+  }
+}
 
 /** Everything the engine said, kept to search it for secrets. */
 export interface Transcript {

@@ -5,9 +5,7 @@ import type { ConfigMap } from "@pulumi/pulumi/automation";
 import { type Emulator, startEmulator } from "../../emulator";
 import { createLocalEngine } from "../../scripts/engine/local-engine";
 import { readProjectFile } from "../../scripts/engine/project";
-import { pulumiCliBinDir } from "../../scripts/engine/pulumi-cli";
-import { requireTier } from "../support/require-tier";
-import { REPO_ROOT } from "./engine-fixture";
+import { providePulumiCli, REPO_ROOT } from "./engine-fixture";
 
 const EXAMPLES = join(REPO_ROOT, "examples");
 
@@ -47,11 +45,7 @@ describe("engine: every program in examples/ runs", function () {
   let emulator: Emulator;
 
   before(async function () {
-    try {
-      pulumiCliBinDir();
-    } catch (error) {
-      requireTier(this, "engine", error);
-    }
+    providePulumiCli(this);
     emulator = await startEmulator({ settings: { operationDurationMs: 150 } });
   });
 
