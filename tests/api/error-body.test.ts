@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { parseErrorBody, parsePreconditionRequired, UnexpectedResponseError } from "../../provider/api";
 import { errorField, validationPath } from "../../provider/api/error-body";
-import { APP_ID, COMPOSE_HASH, DEVICE_ID, kmsInfoJson, precondition465Details } from "./helpers/fixtures";
+import { APP_ID, COMPOSE_HASH, DEVICE_ID, kmsInfoJson, precondition465Bodies } from "./helpers/fixtures";
 
 const ROUTE = "PATCH /cvms/app_x/envs";
 
@@ -81,41 +81,8 @@ describe("parseErrorBody", () => {
 });
 
 describe("parsePreconditionRequired (465)", () => {
-  const layouts = (hash: string, app: string, device: string): [string, unknown][] => [
-    [
-      "C",
-      {
-        error_code: "ERR-01-005",
-        message: "Compose hash registration required on-chain",
-        request_id: "req-465",
-        details: precondition465Details(hash, app, device),
-        suggestions: ["Register the hash"],
-      },
-    ],
-    [
-      "D",
-      {
-        detail: {
-          error_code: "ERR-01-005",
-          message: "Compose hash registration required on-chain",
-          details: precondition465Details(hash, app, device),
-        },
-      },
-    ],
-    [
-      "E",
-      {
-        message: "Compose hash registration required on-chain",
-        compose_hash: hash,
-        app_id: app,
-        device_id: device,
-        kms_info: kmsInfoJson,
-      },
-    ],
-  ];
-
   for (const prefix of ["", "0x"]) {
-    for (const [layout, body] of layouts(
+    for (const [layout, body] of precondition465Bodies(
       `${prefix}${COMPOSE_HASH}`,
       `${prefix}${APP_ID}`,
       `${prefix}${DEVICE_ID}`,
@@ -156,7 +123,7 @@ describe("parsePreconditionRequired (465)", () => {
   });
 
   it("carries error code and request id of structured layouts", () => {
-    const [, body] = layouts(COMPOSE_HASH, APP_ID, DEVICE_ID)[0] ?? [];
+    const [, body] = precondition465Bodies(COMPOSE_HASH, APP_ID, DEVICE_ID)[0] ?? [];
     const r = parsePreconditionRequired(body, ROUTE);
     assert.equal(r.errorCode, "ERR-01-005");
     assert.equal(r.requestId, "req-465");

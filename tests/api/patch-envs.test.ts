@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import type { RetryInfo } from "../../provider/api";
 import { BusyError, NetworkError, ServerError } from "../../provider/api";
 import { clientFor, rejection } from "./helpers/client";
-import { APP_ID, COMPOSE_HASH, DEVICE_ID, kmsInfoJson, precondition465Details } from "./helpers/fixtures";
+import { APP_ID, COMPOSE_HASH, DEVICE_ID, precondition465Bodies } from "./helpers/fixtures";
 import { json, startServer, type TestServer } from "./helpers/server";
 
 const ENCRYPTED = "a1b2c3d4".repeat(16);
@@ -66,39 +66,8 @@ describe("PATCH /cvms/{id}/envs", () => {
     });
   });
 
-  const bodies = (hash: string, app: string, device: string): [string, unknown][] => [
-    [
-      "C",
-      {
-        error_code: "ERR-01-005",
-        message: "Compose hash registration required on-chain",
-        request_id: "r",
-        details: precondition465Details(hash, app, device),
-      },
-    ],
-    [
-      "D",
-      {
-        detail: {
-          error_code: "ERR-01-005",
-          message: "Compose hash registration required on-chain",
-          details: precondition465Details(hash, app, device),
-        },
-      },
-    ],
-    [
-      "E",
-      {
-        message: "Compose hash registration required on-chain",
-        compose_hash: hash,
-        app_id: app,
-        device_id: device,
-        kms_info: kmsInfoJson,
-      },
-    ],
-  ];
   for (const prefix of ["", "0x"]) {
-    for (const [layout, body] of bodies(
+    for (const [layout, body] of precondition465Bodies(
       `${prefix}${COMPOSE_HASH}`,
       `${prefix}${APP_ID}`,
       `${prefix}${DEVICE_ID}`,

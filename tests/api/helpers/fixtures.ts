@@ -71,3 +71,42 @@ export function precondition465Details(composeHash: string, appId: string, devic
     { field: "kms_info", value: kmsInfoJson, message: null },
   ];
 }
+
+/**
+ * A 465 in every layout the server has used: C structured at the top level, D the same nested under
+ * `detail`, E the legacy flat body.
+ */
+export function precondition465Bodies(hash: string, app: string, device: string): [string, unknown][] {
+  return [
+    [
+      "C",
+      {
+        error_code: "ERR-01-005",
+        message: "Compose hash registration required on-chain",
+        request_id: "req-465",
+        details: precondition465Details(hash, app, device),
+        suggestions: ["Register the hash"],
+      },
+    ],
+    [
+      "D",
+      {
+        detail: {
+          error_code: "ERR-01-005",
+          message: "Compose hash registration required on-chain",
+          details: precondition465Details(hash, app, device),
+        },
+      },
+    ],
+    [
+      "E",
+      {
+        message: "Compose hash registration required on-chain",
+        compose_hash: hash,
+        app_id: app,
+        device_id: device,
+        kms_info: kmsInfoJson,
+      },
+    ],
+  ];
+}
