@@ -5,14 +5,12 @@ import { recoverEnvPublicKeySigner, strip0x, verifyEnvPublicKeySignature } from 
 import { appIdSchema, kmsIdSchema, kmsPublicKeySchema } from "./argument-schemas";
 import {
   type ConnectionArgs,
-  connect,
   connectionArgShape,
   invokeOutput,
   type OutputArgs,
   type PhalaInvokeOptions,
   type PhalaInvokeOutputOptions,
-  parseArguments,
-  parseInvokeOptions,
+  prepareCall,
 } from "./invoke";
 import { reportedKmsPublicKey } from "./reported-kms-public-key";
 import { EnvPublicKeySignatureError } from "./signature-mismatch-error";
@@ -106,8 +104,7 @@ export async function getAppEnvEncryptPubKey(
   args: GetAppEnvEncryptPubKeyArgs,
   options?: PhalaInvokeOptions,
 ): Promise<GetAppEnvEncryptPubKeyResult> {
-  const parsed = parseArguments(FUNCTION, argsSchema, args);
-  const client = connect(FUNCTION, parsed, parseInvokeOptions(FUNCTION, options));
+  const { args: parsed, client } = prepareCall(FUNCTION, argsSchema, args, options);
   const { publicKey, signature } = await client.getAppEnvEncryptPubkey(parsed.kms, parsed.appId);
   const binding = { appId: parsed.appId, publicKey: strip0x(publicKey), signature: strip0x(signature) };
   const signer = recoverSigner(binding.appId, binding.publicKey, binding.signature);

@@ -3,14 +3,12 @@ import { z } from "zod";
 import type { CvmDetail } from "../../provider/api";
 import {
   type ConnectionArgs,
-  connect,
   connectionArgShape,
   invokeOutput,
   type OutputArgs,
   type PhalaInvokeOptions,
   type PhalaInvokeOutputOptions,
-  parseArguments,
-  parseInvokeOptions,
+  prepareCall,
 } from "./invoke";
 
 export interface GetCvmArgs extends ConnectionArgs {
@@ -106,8 +104,7 @@ function toResult(cvmId: string, detail: CvmDetail, allowedEnvs: string[]): GetC
  * env keys): ids, app id, KMS kind and chain, env public key and allowed env keys.
  */
 export async function getCvm(args: GetCvmArgs, options?: PhalaInvokeOptions): Promise<GetCvmResult> {
-  const parsed = parseArguments(FUNCTION, argsSchema, args);
-  const client = connect(FUNCTION, parsed, parseInvokeOptions(FUNCTION, options));
+  const { args: parsed, client } = prepareCall(FUNCTION, argsSchema, args, options);
   const detail = await client.getCvm(parsed.cvmId);
   const allowedEnvs = detail.allowedEnvs ?? (await client.getComposeFile(detail.id)).allowed_envs ?? [];
   return toResult(parsed.cvmId, detail, [...allowedEnvs]);

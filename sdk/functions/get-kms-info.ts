@@ -3,14 +3,12 @@ import { z } from "zod";
 import { kmsIdSchema } from "./argument-schemas";
 import {
   type ConnectionArgs,
-  connect,
   connectionArgShape,
   invokeOutput,
   type OutputArgs,
   type PhalaInvokeOptions,
   type PhalaInvokeOutputOptions,
-  parseArguments,
-  parseInvokeOptions,
+  prepareCall,
 } from "./invoke";
 import { type KmsEntry, toKmsEntry } from "./kms-entry";
 
@@ -36,8 +34,7 @@ export async function getKmsInfo(
   args: GetKmsInfoArgs,
   options?: PhalaInvokeOptions,
 ): Promise<GetKmsInfoResult> {
-  const parsed = parseArguments(FUNCTION, argsSchema, args);
-  const client = connect(FUNCTION, parsed, parseInvokeOptions(FUNCTION, options));
+  const { args: parsed, client } = prepareCall(FUNCTION, argsSchema, args, options);
   return toKmsEntry(await client.getKms(parsed.kmsId));
 }
 

@@ -2,14 +2,12 @@ import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import {
   type ConnectionArgs,
-  connect,
   connectionArgShape,
   invokeOutput,
   type OutputArgs,
   type PhalaInvokeOptions,
   type PhalaInvokeOutputOptions,
-  parseArguments,
-  parseInvokeOptions,
+  prepareCall,
 } from "./invoke";
 import { type KmsEntry, toKmsEntry } from "./kms-entry";
 
@@ -39,8 +37,7 @@ export async function getKmsList(
   args?: GetKmsListArgs,
   options?: PhalaInvokeOptions,
 ): Promise<GetKmsListResult> {
-  const parsed = parseArguments(FUNCTION, argsSchema, args);
-  const client = connect(FUNCTION, parsed, parseInvokeOptions(FUNCTION, options));
+  const { args: parsed, client } = prepareCall(FUNCTION, argsSchema, args, options);
   const list = await client.listKms(parsed.onchain === undefined ? {} : { onchain: parsed.onchain });
   return { onchain: parsed.onchain ?? null, items: list.map(toKmsEntry) };
 }

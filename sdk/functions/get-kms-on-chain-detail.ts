@@ -3,14 +3,12 @@ import { z } from "zod";
 import type { KmsOnChainDetail } from "../../provider/api";
 import {
   type ConnectionArgs,
-  connect,
   connectionArgShape,
   invokeOutput,
   type OutputArgs,
   type PhalaInvokeOptions,
   type PhalaInvokeOutputOptions,
-  parseArguments,
-  parseInvokeOptions,
+  prepareCall,
 } from "./invoke";
 import { reportedKmsPublicKey } from "./reported-kms-public-key";
 
@@ -109,8 +107,7 @@ export async function getKmsOnChainDetail(
   args: GetKmsOnChainDetailArgs,
   options?: PhalaInvokeOptions,
 ): Promise<GetKmsOnChainDetailResult> {
-  const parsed = parseArguments(FUNCTION, argsSchema, args);
-  const client = connect(FUNCTION, parsed, parseInvokeOptions(FUNCTION, options));
+  const { args: parsed, client } = prepareCall(FUNCTION, argsSchema, args, options);
   return toResult(await client.getKmsOnChainDetail(parsed.chain));
 }
 

@@ -2,14 +2,12 @@ import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import {
   type ConnectionArgs,
-  connect,
   connectionArgShape,
   invokeOutput,
   type OutputArgs,
   type PhalaInvokeOptions,
   type PhalaInvokeOutputOptions,
-  parseArguments,
-  parseInvokeOptions,
+  prepareCall,
 } from "./invoke";
 
 export interface GetNextAppIdsArgs extends ConnectionArgs {
@@ -54,8 +52,7 @@ export async function getNextAppIds(
   args?: GetNextAppIdsArgs,
   options?: PhalaInvokeOptions,
 ): Promise<GetNextAppIdsResult> {
-  const parsed = parseArguments(FUNCTION, argsSchema, args);
-  const client = connect(FUNCTION, parsed, parseInvokeOptions(FUNCTION, options));
+  const { args: parsed, client } = prepareCall(FUNCTION, argsSchema, args, options);
   const ids = await client.getNextAppIds(parsed.count);
   return {
     count: parsed.count,

@@ -121,18 +121,14 @@ const fallbackMessage = (issue: z.core.$ZodRawIssue): string => {
  * Validates a function's arguments (and options) before anything else happens. Throws an
  * {@link InvalidArgumentError} naming each bad argument; returns the parsed, normalized values.
  */
-export function parseArguments<S extends z.ZodType>(
-  functionName: string,
-  schema: S,
-  args: unknown,
-): z.output<S> {
+function parseArguments<S extends z.ZodType>(functionName: string, schema: S, args: unknown): z.output<S> {
   const result = schema.safeParse(args ?? {}, { error: fallbackMessage });
   if (result.success) return result.data;
   throw new InvalidArgumentError(functionName, issueProblems(result.error.issues, ""));
 }
 
 /** Validates the Promise-form options. */
-export function parseInvokeOptions(functionName: string, options: unknown): PhalaInvokeOptions {
+function parseInvokeOptions(functionName: string, options: unknown): PhalaInvokeOptions {
   const result = invokeOptionsSchema.safeParse(options ?? {}, { error: fallbackMessage });
   if (result.success) return result.data;
   throw new InvalidArgumentError(functionName, issueProblems(result.error.issues, "options"));
@@ -143,11 +139,7 @@ export function parseInvokeOptions(functionName: string, options: unknown): Phal
  * `phala:apiUrl` stack config (secret config included), then `PHALA_CLOUD_API_KEY` /
  * `PHALA_CLOUD_API_PREFIX`.
  */
-export function connect(
-  functionName: string,
-  args: ConnectionArgs,
-  options: PhalaInvokeOptions,
-): PhalaClient {
+function connect(functionName: string, args: ConnectionArgs, options: PhalaInvokeOptions): PhalaClient {
   const config = new pulumi.Config("phala");
   const settings = resolvePhalaSettings((name) =>
     name === "apiKey" || name === "apiUrl" ? config.get(name) : undefined,
@@ -167,6 +159,20 @@ export function connect(
     ...(apiUrl === undefined ? {} : { baseUrl: apiUrl }),
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
   });
+}
+
+/**
+ * The start of every Promise-form function: validates its arguments and options (nothing is sent
+ * when they are bad) and builds the API client from them and the configured settings.
+ */
+export function prepareCall<S extends z.ZodType<ConnectionArgs>>(
+  functionName: string,
+  schema: S,
+  args: unknown,
+  options: unknown,
+): { args: z.output<S>; client: PhalaClient } {
+  const parsed = parseArguments(functionName, schema, args);
+  return { args: parsed, client: connect(functionName, parsed, parseInvokeOptions(functionName, options)) };
 }
 
 function dependencyOutput(dependsOn: PhalaInvokeOutputOptions["dependsOn"]): pulumi.Output<unknown[]> {
