@@ -12,9 +12,6 @@ const envMap = z.record(z.string(), orUnknown(z.string({ error: "every env value
   error: "must be a map of string values",
 });
 const encryptedEnv = z.string({ error: "must be a hex string" }).regex(HEX_BYTES, "must be a hex string");
-const envKeys = z.array(z.string({ error: "every key must be a string" }), {
-  error: "must be a list of keys",
-});
 const privateKey = z
   .string({ error: "must be a 32-byte hex private key" })
   .regex(PRIVATE_KEY, "must be a 32-byte hex private key");
@@ -41,12 +38,14 @@ export const ProgramInputsSchema = z.object({
 });
 export type ProgramInputs = z.infer<typeof ProgramInputsSchema>;
 
-/** What `check` returns and create/update receive: fully known, with the derived key list and markers. */
+/**
+ * What `check` returns and create/update receive: fully known, with the derived per-key revisions
+ * (the key set; a pre-encrypted `envKeys` is folded into it).
+ */
 export const CheckedInputsSchema = z.object({
   cvmId,
   env: z.record(z.string(), z.string()).optional(),
   encryptedEnv: encryptedEnv.optional(),
-  envKeys,
   envRevisions: z.record(z.string(), z.number().int().nonnegative()),
   privateKey: privateKey.optional(),
   rpcUrl: rpcUrl.optional(),

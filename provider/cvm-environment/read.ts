@@ -2,6 +2,7 @@ import type { ReadResult } from "@pulumi/pulumi/dynamic";
 import { NotFoundError } from "../api";
 import { strip0x } from "../crypto";
 import { driftedInputs } from "./drift";
+import { envKeysOf } from "./env-revisions";
 import { inputsOf } from "./outputs";
 import { currentAllowedEnvs, resolveCvm } from "./resolve-cvm";
 import type { ProviderRuntime } from "./runtime";
@@ -36,10 +37,12 @@ export async function readCvmEnvironment(
   const inputs = inputsOf(stored);
   const drifted = driftedInputs(inputs, allowed);
   if (drifted === undefined) return { id: cvm.canonicalId, props: { ...stored, ...live } };
+  const recorded = envKeysOf((inputs.envRevisions ?? {}) as Record<string, unknown>);
   ctx.report(
-    `CVM ${cvm.canonicalId} allows [${[...allowed].sort().join(", ")}], state says [${(inputs.envKeys as string[] | undefined)?.join(", ") ?? ""}]`,
+    `CVM ${cvm.canonicalId} allows [${[...allowed].sort().join(", ")}], state says [${recorded.join(", ")}]`,
   );
-  return { id: cvm.canonicalId, props: { ...stored, ...drifted, ...live }, inputs: drifted };
+  const envKeys = envKeysOf(drifted.envRevisions as Record<string, unknown>);
+  return { id: cvm.canonicalId, props: { ...stored, ...drifted, envKeys, ...live }, inputs: drifted };
 }
 
 export const credentialsOf = (stored: Record<string, unknown>): { privateKey?: string; rpcUrl?: string } => ({

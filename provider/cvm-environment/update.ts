@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from "node:util";
 import type { UpdateResult } from "@pulumi/pulumi/dynamic";
 import { applyAndWait, payloadOf } from "./apply-and-wait";
+import { envKeysOf } from "./env-revisions";
 import { applyOptionsOf, type CheckedInputs, CheckedInputsSchema } from "./inputs";
 import { buildOutputs, computedOf, type StoredOutputs, StoredOutputsSchema } from "./outputs";
 import { resolveCvm } from "./resolve-cvm";
@@ -27,7 +28,7 @@ export async function updateCvmEnvironment(
 
 function samePayload(previous: StoredOutputs, inputs: CheckedInputs): boolean {
   return (
-    isDeepStrictEqual([...(previous.envKeys ?? [])].sort(), inputs.envKeys) &&
+    isDeepStrictEqual(envKeysOf(previous.envRevisions ?? {}), envKeysOf(inputs.envRevisions)) &&
     isDeepStrictEqual(previous.env, inputs.env) &&
     previous.encryptedEnv === inputs.encryptedEnv
   );
