@@ -14,8 +14,8 @@ const REPO_ROOT = join(__dirname, "..");
 const say = (line = "") => console.log(line);
 const step = (title: string) => say(`\n\x1b[1m== ${title}\x1b[0m`);
 
-/** Lines of the CLI's output that say nothing in a demo. */
-const NOISE = [/^\s*$/, /^View Live:/, /^Loading policy packs/, /^Do you want to perform this/];
+/** Lines of the CLI's output that say nothing in a demo: the non-interactive progress ticker. */
+const NOISE = [/^@ (previewing|updating|refreshing|destroying)\b/];
 
 /** Runs `pulumi <args>` in the project, echoing the command (secret arguments masked) and its output. */
 async function pulumi(session: PulumiSession, args: string[], masked: number[] = []): Promise<string> {
@@ -24,7 +24,8 @@ async function pulumi(session: PulumiSession, args: string[], masked: number[] =
   let blank = false;
   const result = await session.run(args, {
     onLine: (line) => {
-      const empty = NOISE.some((pattern) => pattern.test(line));
+      if (NOISE.some((pattern) => pattern.test(line))) return;
+      const empty = line.trim() === "";
       if (empty && blank) return;
       blank = empty;
       say(empty ? "" : `  ${line}`);
@@ -76,7 +77,7 @@ async function main(): Promise<void> {
 
     step("Change: add FEATURE_FLAG to the worker (a key-set change), rotate API_TOKEN on the web app");
     await pulumi(session, ["config", "set", "featureFlag", "on"]);
-    await pulumi(session, ["config", "set", "--secret", "apiToken", "demo-token-0002"], [3]);
+    await pulumi(session, ["config", "set", "--secret", "apiToken", "demo-token-0002"], [4]);
     await pulumi(session, ["preview", "--diff"]);
     await pulumi(session, ["up", "--yes", "--skip-preview"]);
 
