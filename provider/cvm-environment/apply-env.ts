@@ -15,7 +15,8 @@ export interface ApplyRequest {
 
 export interface Applied {
   readonly correlationId: string;
-  readonly allowedEnvsChanged: boolean;
+  /** undefined when the server did not say. */
+  readonly allowedEnvsChanged: boolean | undefined;
   /** The compose hash registered for this change, when the keys changed through the two-phase flow. */
   readonly composeHash?: string;
   readonly registrationTransactionHash?: string;

@@ -5,7 +5,12 @@
 
 /** What a PATCH answered, reduced to what the flow needs. */
 export type PatchOutcome =
-  | { readonly kind: "accepted"; readonly correlationId: string; readonly allowedEnvsChanged: boolean }
+  | {
+      readonly kind: "accepted";
+      readonly correlationId: string;
+      /** undefined when the server left `allowed_envs_changed` out. */
+      readonly allowedEnvsChanged: boolean | undefined;
+    }
   | {
       readonly kind: "precondition_required";
       readonly composeHash: string;
@@ -66,7 +71,7 @@ export const DEFAULT_FLOW_LIMITS: FlowLimits = {
 };
 
 export type NextStep =
-  | { readonly kind: "done"; readonly correlationId: string; readonly allowedEnvsChanged: boolean }
+  | { readonly kind: "done"; readonly correlationId: string; readonly allowedEnvsChanged: boolean | undefined }
   /** Run the chain step for this 465, then send phase 2 with the same ciphertext. */
   | {
       readonly kind: "register";
@@ -106,7 +111,7 @@ const pick = ({
   allowedEnvsChanged,
 }: {
   correlationId: string;
-  allowedEnvsChanged: boolean;
+  allowedEnvsChanged: boolean | undefined;
 }) => ({
   correlationId,
   allowedEnvsChanged,
