@@ -37,6 +37,7 @@ export const ProgramInputsSchema = z.object({
   waitForReady: orUnknown(flag).optional(),
   readyTimeoutSeconds: orUnknown(readyTimeoutSeconds).optional(),
   verifyComposeHash: orUnknown(flag).optional(),
+  allowUnverifiedEnvPublicKey: orUnknown(flag).optional(),
   adoptExistingEnv: orUnknown(flag).optional(),
 });
 export type ProgramInputs = z.infer<typeof ProgramInputsSchema>;
@@ -53,6 +54,7 @@ export const CheckedInputsSchema = z.object({
   waitForReady: flag.optional(),
   readyTimeoutSeconds: readyTimeoutSeconds.optional(),
   verifyComposeHash: flag.optional(),
+  allowUnverifiedEnvPublicKey: flag.optional(),
   adoptExistingEnv: flag.optional(),
 });
 export type CheckedInputs = z.infer<typeof CheckedInputsSchema>;
@@ -65,6 +67,7 @@ export const DEFAULTS = {
   waitForReady: true,
   readyTimeoutSeconds: 600,
   verifyComposeHash: true,
+  allowUnverifiedEnvPublicKey: false,
   adoptExistingEnv: false,
 } as const;
 
@@ -72,6 +75,7 @@ export interface ApplyOptions {
   readonly waitForReady: boolean;
   readonly readyTimeoutSeconds: number;
   readonly verifyComposeHash: boolean;
+  readonly allowUnverifiedEnvPublicKey: boolean;
   readonly adoptExistingEnv: boolean;
 }
 
@@ -79,5 +83,6 @@ export const applyOptionsOf = (inputs: Partial<CheckedInputs>): ApplyOptions => 
   waitForReady: inputs.waitForReady ?? DEFAULTS.waitForReady,
   readyTimeoutSeconds: inputs.readyTimeoutSeconds ?? DEFAULTS.readyTimeoutSeconds,
   verifyComposeHash: inputs.verifyComposeHash ?? DEFAULTS.verifyComposeHash,
+  allowUnverifiedEnvPublicKey: inputs.allowUnverifiedEnvPublicKey ?? DEFAULTS.allowUnverifiedEnvPublicKey,
   adoptExistingEnv: inputs.adoptExistingEnv ?? DEFAULTS.adoptExistingEnv,
 });
