@@ -38,6 +38,7 @@ export const ProgramInputsSchema = z.strictObject({
   waitForReady: orUnknown(flag).optional(),
   readyTimeoutSeconds: orUnknown(readyTimeoutSeconds).optional(),
   verifyComposeHash: orUnknown(flag).optional(),
+  allowUnverifiedEnvPublicKey: orUnknown(flag).optional(),
   adoptExistingEnv: orUnknown(flag).optional(),
 });
 export type ProgramInputs = z.infer<typeof ProgramInputsSchema>;
@@ -56,6 +57,7 @@ export const CheckedInputsSchema = z.object({
   waitForReady: flag.optional(),
   readyTimeoutSeconds: readyTimeoutSeconds.optional(),
   verifyComposeHash: flag.optional(),
+  allowUnverifiedEnvPublicKey: flag.optional(),
   adoptExistingEnv: flag.optional(),
 });
 export type CheckedInputs = z.infer<typeof CheckedInputsSchema>;
@@ -68,6 +70,7 @@ export const DEFAULTS = {
   waitForReady: true,
   readyTimeoutSeconds: 600,
   verifyComposeHash: true,
+  allowUnverifiedEnvPublicKey: false,
   adoptExistingEnv: false,
 } as const;
 
@@ -75,6 +78,7 @@ export interface ApplyOptions {
   readonly waitForReady: boolean;
   readonly readyTimeoutSeconds: number;
   readonly verifyComposeHash: boolean;
+  readonly allowUnverifiedEnvPublicKey: boolean;
   readonly adoptExistingEnv: boolean;
 }
 
@@ -82,5 +86,6 @@ export const applyOptionsOf = (inputs: Partial<CheckedInputs>): ApplyOptions => 
   waitForReady: inputs.waitForReady ?? DEFAULTS.waitForReady,
   readyTimeoutSeconds: inputs.readyTimeoutSeconds ?? DEFAULTS.readyTimeoutSeconds,
   verifyComposeHash: inputs.verifyComposeHash ?? DEFAULTS.verifyComposeHash,
+  allowUnverifiedEnvPublicKey: inputs.allowUnverifiedEnvPublicKey ?? DEFAULTS.allowUnverifiedEnvPublicKey,
   adoptExistingEnv: inputs.adoptExistingEnv ?? DEFAULTS.adoptExistingEnv,
 });
