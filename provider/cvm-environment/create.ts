@@ -22,6 +22,11 @@ export async function createCvmEnvironment(runtime: ProviderRuntime, props: unkn
   if (dropped.length > 0)
     ctx.report(`Adopting the environment of ${cvm.canonicalId}; removing ${dropped.join(", ")}`);
 
-  const computed = await applyAndWait(ctx, cvm, payloadOf(inputs), options);
+  // A CVM whose environment was written through the API before (by another stack, a dashboard) is
+  // adopted only on request, even when no key would be dropped.
+  const computed = await applyAndWait(ctx, cvm, payloadOf(inputs), options, {
+    overwriteForeignEnv: options.adoptExistingEnv,
+    optIn: "adoptExistingEnv",
+  });
   return { id: cvm.canonicalId, outs: buildOutputs(inputs, computed) };
 }

@@ -42,6 +42,7 @@ export const ProgramInputsSchema = z.strictObject({
   readyTimeoutSeconds: orUnknown(readyTimeoutSeconds).optional(),
   verifyComposeHash: orUnknown(flag).optional(),
   adoptExistingEnv: orUnknown(flag).optional(),
+  overwriteForeignEnv: orUnknown(flag).optional(),
 });
 export type ProgramInputs = z.infer<typeof ProgramInputsSchema>;
 
@@ -58,6 +59,7 @@ export const CheckedInputsSchema = z.object({
   readyTimeoutSeconds: readyTimeoutSeconds.optional(),
   verifyComposeHash: flag.optional(),
   adoptExistingEnv: flag.optional(),
+  overwriteForeignEnv: flag.optional(),
 });
 export type CheckedInputs = z.infer<typeof CheckedInputsSchema>;
 
@@ -70,6 +72,7 @@ export const DEFAULTS = {
   readyTimeoutSeconds: 600,
   verifyComposeHash: true,
   adoptExistingEnv: false,
+  overwriteForeignEnv: false,
 } as const;
 
 export interface ApplyOptions {
@@ -77,6 +80,8 @@ export interface ApplyOptions {
   readonly readyTimeoutSeconds: number;
   readonly verifyComposeHash: boolean;
   readonly adoptExistingEnv: boolean;
+  /** Update or clear an environment someone else wrote since this resource's last update. */
+  readonly overwriteForeignEnv: boolean;
 }
 
 export const applyOptionsOf = (inputs: Partial<CheckedInputs>): ApplyOptions => ({
@@ -84,4 +89,5 @@ export const applyOptionsOf = (inputs: Partial<CheckedInputs>): ApplyOptions => 
   readyTimeoutSeconds: inputs.readyTimeoutSeconds ?? DEFAULTS.readyTimeoutSeconds,
   verifyComposeHash: inputs.verifyComposeHash ?? DEFAULTS.verifyComposeHash,
   adoptExistingEnv: inputs.adoptExistingEnv ?? DEFAULTS.adoptExistingEnv,
+  overwriteForeignEnv: inputs.overwriteForeignEnv ?? DEFAULTS.overwriteForeignEnv,
 });

@@ -27,7 +27,11 @@ export async function updateCvmEnvironment(
   }
   const ctx = runtime.context(inputs);
   const cvm = await resolveCvm(ctx.api, previous.canonicalCvmId ?? id);
-  const computed = await applyAndWait(ctx, cvm, payloadOf(inputs), applyOptionsOf(inputs));
+  const options = applyOptionsOf(inputs);
+  const computed = await applyAndWait(ctx, cvm, payloadOf(inputs), options, {
+    ...(previous.correlationId ? { ours: previous.correlationId } : {}),
+    overwriteForeignEnv: options.overwriteForeignEnv,
+  });
   return { outs: buildOutputs(inputs, withRegistrationOf(previous, computed)) };
 }
 

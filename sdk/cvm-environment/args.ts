@@ -23,8 +23,14 @@ export interface CvmEnvironmentArgs {
   /** Check the compose hash to be registered against the CVM's compose file before signing (default true). */
   verifyComposeHash?: pulumi.Input<boolean>;
   /**
-   * Allow creating this resource on a CVM that already allows keys not declared here; they are
-   * removed. Without it, create fails and names those keys (default false).
+   * Allow creating this resource on a CVM that already has an environment; it is replaced by the
+   * declared one. Without it, create fails and names the CVM's keys (default false).
    */
   adoptExistingEnv?: pulumi.Input<boolean>;
+  /**
+   * Allow an update or destroy to overwrite an environment that was written outside this resource
+   * since its last update (another stack, the dashboard, a CLI). Without it, they fail and name the
+   * foreign operation (default false).
+   */
+  overwriteForeignEnv?: pulumi.Input<boolean>;
 }
