@@ -1,5 +1,6 @@
 import { encryptEnv, strip0x } from "../crypto";
 import { applyEnv } from "./apply-env";
+import { envKeysToSend } from "./env-keys-order";
 import { resolveEnvPublicKey } from "./env-public-key";
 import {
   assertNoConcurrentWrite,
@@ -10,7 +11,7 @@ import {
 import type { ApplyOptions } from "./inputs";
 import type { ComputedOutputs } from "./outputs";
 import type { FlowContext } from "./ports";
-import type { ResolvedCvm } from "./resolve-cvm";
+import { currentAllowedEnvs, type ResolvedCvm } from "./resolve-cvm";
 import { waitForOperation } from "./wait-for-operation";
 
 export type EnvPayload =
@@ -25,7 +26,10 @@ export async function applyAndWait(
   ctx: FlowContext,
   cvm: ResolvedCvm,
   payload: EnvPayload,
-  options: Pick<ApplyOptions, "waitForReady" | "readyTimeoutSeconds" | "verifyComposeHash">,
+  options: Pick<
+    ApplyOptions,
+    "waitForReady" | "readyTimeoutSeconds" | "verifyComposeHash" | "allowUnverifiedEnvPublicKey"
+  >,
   history: WriteHistory,
 ): Promise<ComputedOutputs> {
   const baseline = await guardForeignWrites(ctx, cvm, history);
@@ -34,7 +38,7 @@ export async function applyAndWait(
   let publicKey: { hex: string; verified: boolean } | undefined;
   if (payload.kind === "plain") {
     envKeys = Object.keys(payload.env).sort();
-    const key = await resolveEnvPublicKey(ctx.api, cvm);
+    const key = await resolveEnvPublicKey(ctx, cvm, options.allowUnverifiedEnvPublicKey);
     publicKey = key;
     encryptedEnv = encryptEnv(
       envKeys.map((name) => ({ key: name, value: payload.env[name] as string })),
@@ -47,7 +51,7 @@ export async function applyAndWait(
 
   const applied = await applyEnv(ctx, cvm, {
     encryptedEnv,
-    envKeys,
+    envKeys: envKeysToSend(await currentAllowedEnvs(ctx.api, cvm), envKeys),
     verifyComposeHash: options.verifyComposeHash,
     beforeEachSend: () => assertNoWriteSince(ctx, cvm, baseline, history),
   });

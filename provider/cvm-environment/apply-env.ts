@@ -8,7 +8,7 @@ import type { ResolvedCvm } from "./resolve-cvm";
 export interface ApplyRequest {
   /** Hex ciphertext of the complete env set; phase 2 resends exactly these bytes. */
   readonly encryptedEnv: string;
-  /** Sorted keys: the new `allowed_envs`. */
+  /** The new `allowed_envs`: sorted, or the CVM's own order when the set is unchanged. */
   readonly envKeys: readonly string[];
   readonly verifyComposeHash: boolean;
   /** Runs before every PATCH (a busy CVM may finish another writer's update in between); throws to stop. */

@@ -41,6 +41,7 @@ export const ProgramInputsSchema = z.strictObject({
   waitForReady: orUnknown(flag).optional(),
   readyTimeoutSeconds: orUnknown(readyTimeoutSeconds).optional(),
   verifyComposeHash: orUnknown(flag).optional(),
+  allowUnverifiedEnvPublicKey: orUnknown(flag).optional(),
   adoptExistingEnv: orUnknown(flag).optional(),
   overwriteForeignEnv: orUnknown(flag).optional(),
 });
@@ -58,6 +59,7 @@ export const CheckedInputsSchema = z.object({
   waitForReady: flag.optional(),
   readyTimeoutSeconds: readyTimeoutSeconds.optional(),
   verifyComposeHash: flag.optional(),
+  allowUnverifiedEnvPublicKey: flag.optional(),
   adoptExistingEnv: flag.optional(),
   overwriteForeignEnv: flag.optional(),
 });
@@ -71,6 +73,7 @@ export const DEFAULTS = {
   waitForReady: true,
   readyTimeoutSeconds: 600,
   verifyComposeHash: true,
+  allowUnverifiedEnvPublicKey: false,
   adoptExistingEnv: false,
   overwriteForeignEnv: false,
 } as const;
@@ -79,6 +82,7 @@ export interface ApplyOptions {
   readonly waitForReady: boolean;
   readonly readyTimeoutSeconds: number;
   readonly verifyComposeHash: boolean;
+  readonly allowUnverifiedEnvPublicKey: boolean;
   readonly adoptExistingEnv: boolean;
   /** Update or clear an environment someone else wrote since this resource's last update. */
   readonly overwriteForeignEnv: boolean;
@@ -88,6 +92,7 @@ export const applyOptionsOf = (inputs: Partial<CheckedInputs>): ApplyOptions => 
   waitForReady: inputs.waitForReady ?? DEFAULTS.waitForReady,
   readyTimeoutSeconds: inputs.readyTimeoutSeconds ?? DEFAULTS.readyTimeoutSeconds,
   verifyComposeHash: inputs.verifyComposeHash ?? DEFAULTS.verifyComposeHash,
+  allowUnverifiedEnvPublicKey: inputs.allowUnverifiedEnvPublicKey ?? DEFAULTS.allowUnverifiedEnvPublicKey,
   adoptExistingEnv: inputs.adoptExistingEnv ?? DEFAULTS.adoptExistingEnv,
   overwriteForeignEnv: inputs.overwriteForeignEnv ?? DEFAULTS.overwriteForeignEnv,
 });

@@ -23,8 +23,15 @@ export interface CvmEnvironmentArgs {
   /** Check the compose hash to be registered against the CVM's compose file before signing (default true). */
   verifyComposeHash?: pulumi.Input<boolean>;
   /**
-   * Allow creating this resource on a CVM that already has an environment; it is replaced by the
-   * declared one. Without it, create fails and names the CVM's keys (default false).
+   * For an on-chain KMS, encrypt even when the KMS signature over the CVM's env public key cannot be
+   * checked (no signing key from the CVM detail, the API's on-chain KMS list or `DstackKms.kmsInfo()`).
+   * Default false: such an update fails before anything is encrypted or sent.
+   */
+  allowUnverifiedEnvPublicKey?: pulumi.Input<boolean>;
+  /**
+   * Allow creating this resource on a CVM that already allows keys not declared here (they are
+   * removed), or whose environment was written through the API by someone else (it is replaced).
+   * Without it, create fails and names those keys or that operation (default false).
    */
   adoptExistingEnv?: pulumi.Input<boolean>;
   /**

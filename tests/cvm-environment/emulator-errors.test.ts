@@ -78,6 +78,7 @@ describe("CvmEnvironment against the emulator: 466, 467, 468 and 409 in the two-
             getComposeFile: (...args) => client.getComposeFile(...args),
             listOperations: (...args) => client.listOperations(...args),
             getAppEnvEncryptPubkey: (...args) => client.getAppEnvEncryptPubkey(...args),
+            getKmsOnChainDetail: (...args) => client.getKmsOnChainDetail(...args),
             patchEnvs: (id, body) => {
               sent.push({ ...body });
               return client.patchEnvs(id, body);
