@@ -22,10 +22,10 @@ export async function createCvmEnvironment(runtime: ProviderRuntime, props: unkn
   if (dropped.length > 0)
     ctx.report(`Adopting the environment of ${cvm.canonicalId}; removing ${dropped.join(", ")}`);
 
-  // A CVM whose environment was written through the API before (by another stack, a dashboard) is
-  // adopted only on request, even when no key would be dropped.
+  // An environment written through the API (by another stack, a dashboard) is adopted only on
+  // request, even when no key would be dropped; an empty one (cleared) holds nothing to lose.
   const computed = await applyAndWait(ctx, cvm, payloadOf(inputs), options, {
-    overwriteForeignEnv: options.adoptExistingEnv,
+    overwriteForeignEnv: options.adoptExistingEnv || existing.length === 0,
     optIn: "adoptExistingEnv",
   });
   return { id: cvm.canonicalId, outs: buildOutputs(inputs, computed) };
