@@ -3,6 +3,12 @@ import { applyEnv } from "./apply-env";
 import { envKeysToSend } from "./env-keys-order";
 import { resolveEnvPublicKey } from "./env-public-key";
 import { envKeysOf } from "./env-revisions";
+import {
+  assertNoConcurrentWrite,
+  assertNoWriteSince,
+  guardForeignWrites,
+  type WriteHistory,
+} from "./foreign-writes";
 import type { ApplyOptions } from "./inputs";
 import type { ComputedOutputs } from "./outputs";
 import type { FlowContext } from "./ports";
@@ -13,7 +19,10 @@ export type EnvPayload =
   | { readonly kind: "plain"; readonly env: Readonly<Record<string, string>> }
   | { readonly kind: "encrypted"; readonly encryptedEnv: string; readonly envKeys: readonly string[] };
 
-/** Encrypts (or takes the ciphertext as given), applies through the two-phase flow, waits, reports facts. */
+/**
+ * Refuses to overwrite a foreign env write, encrypts (or takes the ciphertext as given), applies
+ * through the two-phase flow, waits, checks that no other writer raced it, reports facts.
+ */
 export async function applyAndWait(
   ctx: FlowContext,
   cvm: ResolvedCvm,
@@ -22,7 +31,9 @@ export async function applyAndWait(
     ApplyOptions,
     "waitForReady" | "readyTimeoutSeconds" | "verifyComposeHash" | "allowUnverifiedEnvPublicKey"
   >,
+  history: WriteHistory,
 ): Promise<ComputedOutputs> {
+  const baseline = await guardForeignWrites(ctx, cvm, history);
   let encryptedEnv: string;
   let envKeys: string[];
   let publicKey: { hex: string; verified: boolean } | undefined;
@@ -43,6 +54,7 @@ export async function applyAndWait(
     encryptedEnv,
     envKeys: envKeysToSend(await currentAllowedEnvs(ctx.api, cvm), envKeys),
     verifyComposeHash: options.verifyComposeHash,
+    beforeEachSend: () => assertNoWriteSince(ctx, cvm, baseline, history),
   });
   ctx.report(`Update accepted (operation ${applied.correlationId})`);
 
@@ -59,6 +71,7 @@ export async function applyAndWait(
       composeHash = (await ctx.api.getCvm(cvm.canonicalId)).composeHash ?? composeHash;
     }
   }
+  await assertNoConcurrentWrite(ctx, cvm, baseline, applied.correlationId);
 
   return {
     canonicalCvmId: cvm.canonicalId,

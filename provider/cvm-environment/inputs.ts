@@ -40,6 +40,7 @@ export const ProgramInputsSchema = z.strictObject({
   verifyComposeHash: orUnknown(flag).optional(),
   allowUnverifiedEnvPublicKey: orUnknown(flag).optional(),
   adoptExistingEnv: orUnknown(flag).optional(),
+  overwriteForeignEnv: orUnknown(flag).optional(),
 });
 export type ProgramInputs = z.infer<typeof ProgramInputsSchema>;
 
@@ -59,6 +60,7 @@ export const CheckedInputsSchema = z.object({
   verifyComposeHash: flag.optional(),
   allowUnverifiedEnvPublicKey: flag.optional(),
   adoptExistingEnv: flag.optional(),
+  overwriteForeignEnv: flag.optional(),
 });
 export type CheckedInputs = z.infer<typeof CheckedInputsSchema>;
 
@@ -72,6 +74,7 @@ export const DEFAULTS = {
   verifyComposeHash: true,
   allowUnverifiedEnvPublicKey: false,
   adoptExistingEnv: false,
+  overwriteForeignEnv: false,
 } as const;
 
 export interface ApplyOptions {
@@ -80,6 +83,8 @@ export interface ApplyOptions {
   readonly verifyComposeHash: boolean;
   readonly allowUnverifiedEnvPublicKey: boolean;
   readonly adoptExistingEnv: boolean;
+  /** Update or clear an environment someone else wrote since this resource's last update. */
+  readonly overwriteForeignEnv: boolean;
 }
 
 export const applyOptionsOf = (inputs: Partial<CheckedInputs>): ApplyOptions => ({
@@ -88,4 +93,5 @@ export const applyOptionsOf = (inputs: Partial<CheckedInputs>): ApplyOptions => 
   verifyComposeHash: inputs.verifyComposeHash ?? DEFAULTS.verifyComposeHash,
   allowUnverifiedEnvPublicKey: inputs.allowUnverifiedEnvPublicKey ?? DEFAULTS.allowUnverifiedEnvPublicKey,
   adoptExistingEnv: inputs.adoptExistingEnv ?? DEFAULTS.adoptExistingEnv,
+  overwriteForeignEnv: inputs.overwriteForeignEnv ?? DEFAULTS.overwriteForeignEnv,
 });

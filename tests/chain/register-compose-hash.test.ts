@@ -132,6 +132,7 @@ describe("chain: registerComposeHash against anvil", function () {
     const nonceBefore = await nonceOf(owner);
     const again = await registerComposeHash({
       ...baseParams(contract, hash),
+      rpcUrl: `${node.rpcUrl}/`, // a new process: this one would reuse what it sent itself
       privateKey: owner.privateKey,
       logWindowBlocks: 100,
       logSearchBlocks: 300,
@@ -242,6 +243,18 @@ describe("chain: registerComposeHash against anvil", function () {
     assert.equal(await allowed(contract, hash), false);
   });
 
+  it("two concurrent registrations of the same hash (replicas of one app) send one transaction", async () => {
+    const contract = await deploy(owner);
+    const hash = randomHash();
+    const nonceBefore = await nonceOf(owner);
+    const [a, b] = await Promise.all(
+      [0, 1].map(() => registerComposeHash({ ...baseParams(contract, hash), privateKey: owner.privateKey })),
+    );
+    assert.equal(a?.transactionHash, b?.transactionHash);
+    assert.deepEqual([a?.sentTransaction, b?.sentTransaction].sort(), [false, true]);
+    assert.equal(await nonceOf(owner), nonceBefore + 1);
+  });
+
   it("10 concurrent registrations with one signer all succeed with exactly 10 transactions", async () => {
     const contract = await deploy(owner);
     const hashes = Array.from({ length: 10 }, randomHash);
@@ -261,12 +274,12 @@ describe("chain: registerComposeHash against anvil", function () {
     }
   });
 
-  it("a receipt timeout carries the transaction hash; a later run resumes without paying twice", async () => {
+  /** With automine off, a registration whose receipt wait times out: its transaction stays pending. */
+  async function timedOutRegistration() {
     const contract = await deploy(owner);
     const hash = randomHash();
     await client.request({ method: "evm_setAutomine" as "eth_blockNumber", params: [false] as never });
     const nonceBefore = await nonceOf(owner);
-
     const error = await registerComposeHash({
       ...baseParams(contract, hash),
       privateKey: owner.privateKey,
@@ -276,6 +289,11 @@ describe("chain: registerComposeHash against anvil", function () {
       (e: unknown) => e,
     );
     assert.ok(error instanceof ReceiptTimeoutError);
+    return { contract, hash, nonceBefore, error };
+  }
+
+  it("a receipt timeout carries the transaction hash; a later run resumes without paying twice", async () => {
+    const { contract, hash, nonceBefore, error } = await timedOutRegistration();
     assert.match(error.message, new RegExp(error.transactionHash));
 
     // Still pending: a run given the known hash waits for it instead of sending again.
@@ -298,31 +316,26 @@ describe("chain: registerComposeHash against anvil", function () {
   });
 
   it("after a receipt timeout or a crash, a re-run finds the signer's pending addComposeHash and waits for it (automine off)", async () => {
-    const contract = await deploy(owner);
-    const hash = randomHash();
+    const { contract, hash, nonceBefore, error: timedOut } = await timedOutRegistration();
     const otherHash = randomHash();
-    await client.request({ method: "evm_setAutomine" as "eth_blockNumber", params: [false] as never });
-    const nonceBefore = await nonceOf(owner);
 
-    const timedOut = await registerComposeHash({
-      ...baseParams(contract, hash),
-      privateKey: owner.privateKey,
-      receiptTimeoutMs: 300,
-    }).then(
-      () => assert.fail("expected ReceiptTimeoutError"),
-      (e: unknown) => e,
-    );
-    assert.ok(timedOut instanceof ReceiptTimeoutError);
-
-    // A new run knows nothing of the first one: it must find the pending transaction on its own.
+    // A new process knows nothing of the first run: it must find the pending transaction on the node.
+    // This process remembers what it sent per RPC URL, so the same node under another spelling of its
+    // URL stands for a new process.
+    const rpcUrl = `${node.rpcUrl}/`;
     const progress: string[] = [];
     const resumed = registerComposeHash({
       ...baseParams(contract, hash),
+      rpcUrl,
       privateKey: owner.privateKey,
       onProgress: (line) => progress.push(line),
     });
     // Meanwhile a registration of another hash is not mistaken for it and is sent (nonce + 1).
-    const another = registerComposeHash({ ...baseParams(contract, otherHash), privateKey: owner.privateKey });
+    const another = registerComposeHash({
+      ...baseParams(contract, otherHash),
+      rpcUrl,
+      privateKey: owner.privateKey,
+    });
     await new Promise((r) => setTimeout(r, 600));
     assert.equal(
       await client.getTransactionCount({ address: owner.address, blockTag: "pending" }),
