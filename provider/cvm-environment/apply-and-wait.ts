@@ -2,6 +2,7 @@ import { encryptEnv, strip0x } from "../crypto";
 import { applyEnv } from "./apply-env";
 import { envKeysToSend } from "./env-keys-order";
 import { resolveEnvPublicKey } from "./env-public-key";
+import { envKeysOf } from "./env-revisions";
 import {
   assertNoConcurrentWrite,
   assertNoWriteSince,
@@ -75,6 +76,7 @@ export async function applyAndWait(
   return {
     canonicalCvmId: cvm.canonicalId,
     ...(cvm.appId ? { appId: cvm.appId } : {}),
+    ...(cvm.detail.workspaceId ? { workspaceId: cvm.detail.workspaceId } : {}),
     ...(cvm.kmsType ? { kmsType: cvm.kmsType } : {}),
     ...(cvm.chainId !== undefined ? { chainId: cvm.chainId } : {}),
     ...(publicKey ? { envPublicKey: publicKey.hex, envPublicKeyVerified: publicKey.verified } : {}),
@@ -89,8 +91,8 @@ export async function applyAndWait(
 export const payloadOf = (inputs: {
   env?: Record<string, string>;
   encryptedEnv?: string;
-  envKeys: readonly string[];
+  envRevisions: Readonly<Record<string, number>>;
 }): EnvPayload =>
   inputs.encryptedEnv !== undefined
-    ? { kind: "encrypted", encryptedEnv: inputs.encryptedEnv, envKeys: inputs.envKeys }
+    ? { kind: "encrypted", encryptedEnv: inputs.encryptedEnv, envKeys: envKeysOf(inputs.envRevisions) }
     : { kind: "plain", env: inputs.env ?? {} };

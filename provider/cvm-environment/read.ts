@@ -1,12 +1,13 @@
 import type { ReadResult } from "@pulumi/pulumi/dynamic";
-import { NotFoundError } from "../api";
 import { strip0x } from "../crypto";
 import { driftedInputs } from "./drift";
+import { envKeysOf } from "./env-revisions";
 import { describeWrites, envWritesSince } from "./env-writes";
 import { listRecentOperations } from "./foreign-writes";
 import { inputsOf } from "./outputs";
 import type { FlowContext } from "./ports";
-import { currentAllowedEnvs, type ResolvedCvm, resolveCvm } from "./resolve-cvm";
+import { currentAllowedEnvs, type ResolvedCvm } from "./resolve-cvm";
+import { knownCvmOf, resolveOrGone } from "./resolve-or-gone";
 import type { ProviderRuntime } from "./runtime";
 
 /**
@@ -20,19 +21,14 @@ export async function readCvmEnvironment(
 ): Promise<ReadResult> {
   const stored = (props ?? {}) as Record<string, unknown>;
   const ctx = runtime.context(credentialsOf(stored));
-  const reference = typeof stored.canonicalCvmId === "string" ? stored.canonicalCvmId : id;
-  let cvm: Awaited<ReturnType<typeof resolveCvm>>;
-  try {
-    cvm = await resolveCvm(ctx.api, reference);
-  } catch (error) {
-    if (error instanceof NotFoundError) return { id: "" };
-    throw error;
-  }
+  const cvm = await resolveOrGone(ctx.api, knownCvmOf(stored, id));
+  if (cvm === undefined) return { id: "" };
   const allowed = await currentAllowedEnvs(ctx.api, cvm);
   const foreign = await foreignWriteSince(ctx, cvm, stored.correlationId);
   const live = {
     canonicalCvmId: cvm.canonicalId,
     ...(cvm.appId ? { appId: cvm.appId } : {}),
+    ...(cvm.detail.workspaceId ? { workspaceId: cvm.detail.workspaceId } : {}),
     ...(cvm.kmsType ? { kmsType: cvm.kmsType } : {}),
     ...(cvm.chainId !== undefined ? { chainId: cvm.chainId } : {}),
     ...(cvm.detail.composeHash ? { composeHash: strip0x(cvm.detail.composeHash).toLowerCase() } : {}),
@@ -42,10 +38,12 @@ export async function readCvmEnvironment(
   const inputs = inputsOf(stored);
   const drifted = driftedInputs(inputs, allowed);
   if (drifted === undefined) return { id: cvm.canonicalId, props: { ...kept, ...live } };
+  const recorded = envKeysOf((inputs.envRevisions ?? {}) as Record<string, unknown>);
   ctx.report(
-    `CVM ${cvm.canonicalId} allows [${[...allowed].sort().join(", ")}], state says [${(inputs.envKeys as string[] | undefined)?.join(", ") ?? ""}]`,
+    `CVM ${cvm.canonicalId} allows [${[...allowed].sort().join(", ")}], state says [${recorded.join(", ")}]`,
   );
-  return { id: cvm.canonicalId, props: { ...kept, ...drifted, ...live }, inputs: drifted };
+  const envKeys = envKeysOf(drifted.envRevisions as Record<string, unknown>);
+  return { id: cvm.canonicalId, props: { ...kept, ...drifted, envKeys, ...live }, inputs: drifted };
 }
 
 /**
