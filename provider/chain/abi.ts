@@ -35,6 +35,13 @@ export const dstackAppAbi = [
     name: "OwnableUnauthorizedAccount",
     inputs: [{ name: "account", type: "address" }],
   },
+  {
+    type: "function",
+    name: "addDevice",
+    stateMutability: "nonpayable",
+    inputs: [{ name: "deviceId", type: "bytes32" }],
+    outputs: [],
+  },
 ] as const;
 
 /** The `ComposeHashAdded(bytes32)` event fragment (not indexed: the hash is the log's `data`). */
