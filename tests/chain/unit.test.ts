@@ -5,6 +5,7 @@ import {
   BaseError,
   createPublicClient,
   custom,
+  getAbiItem,
   HttpRequestError,
   toEventSelector,
   toFunctionSelector,
@@ -40,7 +41,9 @@ describe("chain: pure helpers", () => {
       "owner",
       "ComposeHashAdded",
       "OwnableUnauthorizedAccount",
+      "addDevice",
     ]);
+    assert.equal(toFunctionSelector(getAbiItem({ abi: dstackAppAbi, name: "addDevice" })), "0x2a819728");
   });
 
   it("normalizeComposeHash accepts 64 hex with or without 0x and lowercases", () => {
