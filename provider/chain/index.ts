@@ -25,6 +25,7 @@ export {
   findRegistration,
   type Registration,
 } from "./find-registration";
+export { type OwnerCall, type OwnerMethod, ownerCalls } from "./owner-calls";
 export { describeCause, redactRpcUrl, rpcUrlSecrets } from "./redact";
 export {
   type RegisterComposeHashParams,

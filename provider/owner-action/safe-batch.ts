@@ -1,6 +1,6 @@
 import { getAddress, isAddress } from "viem";
 import { z } from "zod";
-import type { OwnerCall } from "./owner-calls";
+import type { OwnerCall } from "../chain/owner-calls";
 import { txBuilderChecksum } from "./tx-builder-checksum";
 
 /** The Transaction Builder version whose file layout this module writes. */

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { decodeFunctionData, keccak256, parseAbi, stringToHex } from "viem";
 import { InvalidChainParamsError } from "../../provider/chain/errors";
-import { ownerCalls } from "../../provider/owner-action/owner-calls";
+import { ownerCalls } from "../../provider/chain/owner-calls";
 import { buildSafeBatch, safeBatchFileSchema } from "../../provider/owner-action/safe-batch";
 import { serializeForChecksum, txBuilderChecksum } from "../../provider/owner-action/tx-builder-checksum";
 

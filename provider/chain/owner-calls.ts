@@ -1,7 +1,7 @@
 import { encodeFunctionData, getAbiItem } from "viem";
-import { dstackAppAbi } from "../chain/abi";
-import { normalizeComposeHash } from "../chain/compose-hash";
-import { InvalidChainParamsError } from "../chain/errors";
+import { dstackAppAbi } from "./abi";
+import { normalizeComposeHash } from "./compose-hash";
+import { InvalidChainParamsError } from "./errors";
 
 /** The owner-only DstackApp functions an env key-set change may need. */
 export type OwnerMethod = "addDevice" | "addComposeHash";
