@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
-import { hexToBytes } from "../provider/crypto";
 import { type AnvilAccount, type AnvilOptions, startAnvil } from "./chain/anvil";
 import { RegistrationVerifier } from "./chain/verify-registration";
 import { EmulatorContext } from "./context";
+import { fromHex } from "./crypto/hex";
 import type { ActiveFault, FaultSpec } from "./faults";
 import {
   addCvm,
@@ -104,7 +104,7 @@ export interface Emulator {
 
 function rootKey(value: EmulatorOptions["kmsRootKey"]): Uint8Array {
   if (value === undefined) return new Uint8Array(randomBytes(32));
-  const bytes = typeof value === "string" ? hexToBytes(value, "kmsRootKey") : value;
+  const bytes = typeof value === "string" ? fromHex(value, "kmsRootKey") : value;
   if (bytes.length !== 32) throw new TypeError("kmsRootKey must be 32 bytes");
   return bytes;
 }

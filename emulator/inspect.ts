@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { composeHash } from "../provider/crypto";
+import { upstreamComposeHash } from "./compose/compose-hash";
 import type { EmulatorContext } from "./context";
 import type { ActiveFault, FaultSpec } from "./faults";
 import type { LoggedRequest } from "./request-log";
@@ -57,7 +57,7 @@ export function inspectCvm(ctx: EmulatorContext, cvm: CvmRecord): CvmInspection 
     allowed_envs: allowedEnvs(cvm),
     env: Object.fromEntries(cvm.env.map((e) => [e.key, e.value])),
     received_env_keys: cvm.receivedEnvKeys,
-    compose_hash: composeHash(cvm.appCompose),
+    compose_hash: upstreamComposeHash(cvm.appCompose),
     status: cvm.status,
     in_progress: cvm.progress !== null,
     progress: cvm.progress,
@@ -142,6 +142,7 @@ export const CvmSeedSchema = z
     allowedEnvs: z.array(z.string()).optional(),
     env: z.record(z.string(), z.string()).optional(),
     dockerCompose: z.string().optional(),
+    appCompose: z.record(z.string(), z.unknown()).optional(),
   })
   .strict();
 

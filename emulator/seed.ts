@@ -1,6 +1,7 @@
-import { type EnvVar, encryptEnv, composeHash as hashOf, x25519PublicKey } from "../provider/crypto";
 import { deployDstackApp } from "./chain/dstack-app";
+import { upstreamComposeHash } from "./compose/compose-hash";
 import type { EmulatorContext } from "./context";
+import { type EnvEntry, sealEnvBlob, x25519PublicKeyOf } from "./crypto/env-blob";
 import { type CvmRecord, normalizeKeys } from "./state/cvm";
 import { applyGuestEnvRules } from "./state/guest-env";
 import { deterministicHex, deterministicUuid, hashedId } from "./state/ids";
@@ -21,6 +22,11 @@ export type CvmSeed = {
   env?: Record<string, string>;
   /** docker-compose.yml text of the app. */
   dockerCompose?: string;
+  /**
+   * Further app-compose fields, set over the defaults (e.g. `runner`, `bash_script`, `pre_launch_script`);
+   * `allowed_envs` comes from `allowedEnvs` only.
+   */
+  appCompose?: Record<string, unknown>;
 };
 
 export const DEFAULT_DOCKER_COMPOSE = `services:
@@ -64,6 +70,44 @@ export function defaultSeeds(accounts: { address: `0x${string}` }[]): CvmSeed[] 
       allowedEnvs: ["LOG_LEVEL"],
       env: { LOG_LEVEL: "warn" },
     },
+    ...composeRuleSeeds(appOwner),
+  ];
+}
+
+/**
+ * Two on-chain CVMs whose app-compose exercises every rule of upstream's compose hash: a `bash` runner
+ * that still carries `docker_compose_file` (dropped before hashing), a `docker-compose` runner that carries
+ * `bash_script` (dropped), an empty `pre_launch_script` (dropped), non-ASCII text, and a string
+ * value containing `": "` (which upstream's `": "` → `":"` replacement rewrites too).
+ */
+export function composeRuleSeeds(owner: `0x${string}` | undefined): CvmSeed[] {
+  return [
+    {
+      name: "bash-runner-demo",
+      kms: "onchain",
+      owner,
+      exposeEnvPubkey: true,
+      allowedEnvs: ["LOG_LEVEL"],
+      env: { LOG_LEVEL: "info" },
+      appCompose: {
+        runner: "bash",
+        bash_script: '#!/bin/sh\nexec /app/server --log "$LOG_LEVEL"\n',
+      },
+    },
+    {
+      name: "unicode-compose-demo",
+      kms: "onchain",
+      owner,
+      exposeEnvPubkey: true,
+      allowedEnvs: ["LOG_LEVEL"],
+      env: { LOG_LEVEL: "info" },
+      dockerCompose: `${DEFAULT_DOCKER_COMPOSE}    labels:\n      greeting: "Grüße, 世界 — ✓"\n      note: 'status": ready'\n`,
+      appCompose: {
+        bash_script: "echo unused",
+        pre_launch_script: "",
+        description: 'key": value — ünïcode',
+      },
+    },
   ];
 }
 
@@ -71,6 +115,7 @@ export function appComposeFor(
   name: string,
   dockerCompose: string,
   allowedEnvs: string[],
+  extra: Record<string, unknown> = {},
 ): Record<string, unknown> {
   return {
     allowed_envs: normalizeKeys(allowedEnvs),
@@ -88,6 +133,7 @@ export function appComposeFor(
     runner: "docker-compose",
     secure_time: false,
     storage_fs: "zfs",
+    ...Object.fromEntries(Object.entries(extra).filter(([key]) => key !== "allowed_envs")),
   };
 }
 
@@ -102,7 +148,12 @@ export async function createCvm(ctx: EmulatorContext, seed: CvmSeed): Promise<Cv
     throw new TypeError(`a CVM named ${JSON.stringify(seed.name)} exists already`);
   }
   const allowed = normalizeKeys(seed.allowedEnvs ?? []);
-  const appCompose = appComposeFor(seed.name, seed.dockerCompose ?? DEFAULT_DOCKER_COMPOSE, allowed);
+  const appCompose = appComposeFor(
+    seed.name,
+    seed.dockerCompose ?? DEFAULT_DOCKER_COMPOSE,
+    allowed,
+    seed.appCompose,
+  );
   let appId: string;
   let onchain: CvmRecord["onchain"] = null;
   const kms = ctx.kmsByKind(seed.kms === "phala" ? "phala" : "ethereum");
@@ -115,7 +166,7 @@ export async function createCvm(ctx: EmulatorContext, seed: CvmSeed): Promise<Cv
         rpcUrl: ctx.chain.rpcUrl,
         deployerPrivateKey: deployer.privateKey,
         owner,
-        initialComposeHash: `0x${hashOf(appCompose)}`,
+        initialComposeHash: `0x${upstreamComposeHash(appCompose)}`,
       }),
     );
     appId = appContract.slice(2).toLowerCase();
@@ -146,9 +197,9 @@ export async function createCvm(ctx: EmulatorContext, seed: CvmSeed): Promise<Cv
     createdAt: ctx.clock.iso(),
   };
   if (seed.env && Object.keys(seed.env).length > 0) {
-    const env: EnvVar[] = Object.entries(seed.env).map(([key, value]) => ({ key, value }));
-    const publicKey = x25519PublicKey(ctx.keys.envSecretKey(appId));
-    cvm.encryptedEnv = encryptEnv(env, publicKey);
+    const env: EnvEntry[] = Object.entries(seed.env).map(([key, value]) => ({ key, value }));
+    const publicKey = x25519PublicKeyOf(ctx.keys.envSecretKey(appId));
+    cvm.encryptedEnv = sealEnvBlob(env, publicKey);
     cvm.receivedEnvKeys = env.map((e) => e.key);
     const applied = applyGuestEnvRules(env, allowed);
     if (!applied.ok) throw new TypeError(`seed env of ${seed.name}: ${applied.error}`);

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { composeHash } from "../../provider/crypto";
+import { upstreamComposeHash } from "../compose/compose-hash";
 import type { EmulatorContext } from "../context";
 import { codedError, type ErrorDetail } from "../http/coded-error";
 import { type ApiResponse, detail, json, validationError } from "../http/respond";
@@ -70,7 +70,7 @@ export const patchEnvs: Handler = async (ctx, req) => {
   if (!twoPhase) {
     return accept(ctx, cvm, { encryptedEnv: body.encrypted_env, allowedEnvs: requested }, true);
   }
-  const nextHash = composeHash({ ...cvm.appCompose, allowed_envs: requested });
+  const nextHash = upstreamComposeHash({ ...cvm.appCompose, allowed_envs: requested });
   const isPhase2 = body.compose_hash != null || body.transaction_hash != null;
   if (!isPhase2) {
     ctx.pending.remember(cvm.id, nextHash, requested);

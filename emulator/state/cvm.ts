@@ -1,4 +1,4 @@
-import type { EnvVar } from "../../provider/crypto";
+import type { EnvEntry } from "../crypto/env-blob";
 import type { KmsEntry } from "./kms";
 import type { Operation } from "./operations";
 
@@ -35,7 +35,7 @@ export type CvmRecord = {
   /** Keys present in the last applied plaintext (before filtering). */
   receivedEnvKeys: string[];
   /** What the guest sees: the last applied env filtered by allowed_envs. */
-  env: EnvVar[];
+  env: EnvEntry[];
   status: string;
   progress: CvmProgress | null;
   operations: Operation[];

@@ -1,6 +1,17 @@
-import { ENV_KEY_PATTERN, ENV_LIMITS, type EnvVar } from "../../provider/crypto";
+import type { EnvEntry } from "../crypto/env-blob";
 
-export type GuestEnvResult = { ok: true; env: EnvVar[]; dropped: string[] } | { ok: false; error: string };
+/** The guest's limits (dstack-util `parse_env`). */
+export const GUEST_ENV_LIMITS = {
+  maxEntries: 1024,
+  maxKeyBytes: 255,
+  maxValueBytes: 128 * 1024,
+  maxTotalBytes: 1024 * 1024,
+} as const;
+
+/** The name rule the guest applies to allowed keys. */
+export const GUEST_ENV_KEY = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+export type GuestEnvResult = { ok: true; env: EnvEntry[]; dropped: string[] } | { ok: false; error: string };
 
 const bytes = (s: string) => Buffer.byteLength(s, "utf8");
 
@@ -10,22 +21,25 @@ const bytes = (s: string) => Buffer.byteLength(s, "utf8");
  * allowed keys must match the name pattern; on duplicates the later entry wins. A violation aborts the
  * boot, which the emulator reports as a failed operation. Error texts name keys, never values.
  */
-export function applyGuestEnvRules(env: readonly EnvVar[], allowedEnvs: readonly string[]): GuestEnvResult {
-  if (env.length > ENV_LIMITS.maxEntries) {
-    return { ok: false, error: `too many environment variables: ${env.length} > ${ENV_LIMITS.maxEntries}` };
+export function applyGuestEnvRules(env: readonly EnvEntry[], allowedEnvs: readonly string[]): GuestEnvResult {
+  if (env.length > GUEST_ENV_LIMITS.maxEntries) {
+    return {
+      ok: false,
+      error: `too many environment variables: ${env.length} > ${GUEST_ENV_LIMITS.maxEntries}`,
+    };
   }
   let total = 0;
   for (const { key, value } of env) {
     total += bytes(key) + bytes(value);
-    if (bytes(key) > ENV_LIMITS.maxKeyBytes) {
+    if (bytes(key) > GUEST_ENV_LIMITS.maxKeyBytes) {
       return { ok: false, error: `environment variable name too long (${bytes(key)} bytes)` };
     }
-    if (bytes(value) > ENV_LIMITS.maxValueBytes) {
+    if (bytes(value) > GUEST_ENV_LIMITS.maxValueBytes) {
       return { ok: false, error: `value of ${key} too large (${bytes(value)} bytes)` };
     }
   }
-  if (total > ENV_LIMITS.maxTotalBytes) {
-    return { ok: false, error: `environment too large: ${total} bytes > ${ENV_LIMITS.maxTotalBytes}` };
+  if (total > GUEST_ENV_LIMITS.maxTotalBytes) {
+    return { ok: false, error: `environment too large: ${total} bytes > ${GUEST_ENV_LIMITS.maxTotalBytes}` };
   }
   const allowed = new Set(allowedEnvs);
   const result = new Map<string, string>();
@@ -35,7 +49,7 @@ export function applyGuestEnvRules(env: readonly EnvVar[], allowedEnvs: readonly
       dropped.push(key);
       continue;
     }
-    if (!ENV_KEY_PATTERN.test(key)) {
+    if (!GUEST_ENV_KEY.test(key)) {
       return { ok: false, error: `invalid environment variable name: ${JSON.stringify(key)}` };
     }
     result.set(key, value);

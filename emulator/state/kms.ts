@@ -1,11 +1,7 @@
 import { createHash } from "node:crypto";
-import {
-  bytesToHex,
-  hexToBytes,
-  kmsPublicKeyOf,
-  signEnvPublicKey,
-  x25519PublicKey,
-} from "../../provider/crypto";
+import { x25519PublicKeyOf } from "../crypto/env-blob";
+import { fromHex, toHex } from "../crypto/hex";
+import { k256PublicKeyOf, kmsSignEnvPublicKey } from "../crypto/kms-signature";
 import { deterministicHex, hashedId } from "./ids";
 
 /** `KmsInfo` (the API's KMS entry) plus the emulator-side kind and the k256 public key. */
@@ -45,22 +41,22 @@ export class KeyService {
   readonly k256PublicKey: string;
 
   constructor(private readonly rootKey: Uint8Array) {
-    this.k256SecretKey = hexToBytes(
+    this.k256SecretKey = fromHex(
       createHash("sha256").update(rootKey).update("dstack-kms-k256").digest("hex"),
     );
-    this.k256PublicKey = kmsPublicKeyOf(this.k256SecretKey);
+    this.k256PublicKey = k256PublicKeyOf(this.k256SecretKey);
   }
 
   /** X25519 secret key of an app (40 hex app id, `0x` optional). */
   envSecretKey(appId: string): Uint8Array {
     const id = normalizeAppId(appId);
     return new Uint8Array(
-      createHash("sha256").update(this.rootKey).update(hexToBytes(id)).update("env-encrypt-key").digest(),
+      createHash("sha256").update(this.rootKey).update(fromHex(id)).update("env-encrypt-key").digest(),
     );
   }
 
   envPublicKeyHex(appId: string): string {
-    return bytesToHex(x25519PublicKey(this.envSecretKey(appId)));
+    return toHex(x25519PublicKeyOf(this.envSecretKey(appId)));
   }
 
   /** `{public_key, signature}` as `GET /kms/{kms}/pubkey/{app_id}` returns it. */
@@ -69,7 +65,7 @@ export class KeyService {
     const publicKey = this.envPublicKeyHex(id);
     return {
       public_key: publicKey,
-      signature: signEnvPublicKey({ appId: id, publicKey, kmsSecretKey: this.k256SecretKey }),
+      signature: kmsSignEnvPublicKey(id, publicKey, this.k256SecretKey),
     };
   }
 }

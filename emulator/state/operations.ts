@@ -1,4 +1,5 @@
-import { composeHash, decryptEnv, EnvDecryptError } from "../../provider/crypto";
+import { upstreamComposeHash } from "../compose/compose-hash";
+import { EnvBlobError, type EnvEntry, openEnvBlob } from "../crypto/env-blob";
 import type { Clock } from "./clock";
 import { allowedEnvs, type CvmRecord } from "./cvm";
 import { applyGuestEnvRules } from "./guest-env";
@@ -109,7 +110,7 @@ export class OperationRunner {
       op.status = "failed";
       op.error_message = outcome.error;
     }
-    op.compose_hash = composeHash(cvm.appCompose);
+    op.compose_hash = upstreamComposeHash(cvm.appCompose);
     cvm.status = "running";
     cvm.progress = null;
     op.events.push({
@@ -125,12 +126,11 @@ export class OperationRunner {
       this.settings.failNextOperation = null;
       return { ok: false, error };
     }
-    let decrypted: { key: string; value: string }[];
+    let decrypted: EnvEntry[];
     try {
-      decrypted = decryptEnv(update.encryptedEnv, this.keys.envSecretKey(cvm.appId));
+      decrypted = openEnvBlob(update.encryptedEnv, this.keys.envSecretKey(cvm.appId));
     } catch (error) {
-      const message =
-        error instanceof EnvDecryptError ? error.message : "encrypted env could not be decrypted";
+      const message = error instanceof EnvBlobError ? error.message : "encrypted env could not be decrypted";
       return { ok: false, error: `failed to decrypt environment: ${message}` };
     }
     const nextAllowed = update.allowedEnvs ?? allowedEnvs(cvm);

@@ -1,4 +1,4 @@
-import { composeHash } from "../../provider/crypto";
+import { upstreamComposeHash } from "../compose/compose-hash";
 import type { CvmRecord } from "../state/cvm";
 import { type KeyService, kmsInfoView } from "../state/kms";
 
@@ -66,7 +66,7 @@ export function cvmDetailV20260121(cvm: CvmRecord, ctx: ViewContext): Record<str
     status: cvm.status,
     in_progress: cvm.progress !== null,
     progress: cvm.progress,
-    compose_hash: composeHash(cvm.appCompose),
+    compose_hash: upstreamComposeHash(cvm.appCompose),
     gateway: { base_domain: ctx.gatewayDomain, cname: null },
     services: [],
     endpoints: endpoints(cvm, ctx),

@@ -49,8 +49,8 @@ export async function applyAndWait(
       timeoutSeconds: options.readyTimeoutSeconds,
     });
     // Unchanged keys keep the compose hash, and a two-phase change named it; only a single-phase key
-    // change leaves the new hash to be read from the CVM.
-    if (applied.allowedEnvsChanged && !applied.composeHash) {
+    // change (or an answer that did not say) leaves the new hash to be read from the CVM.
+    if (applied.allowedEnvsChanged !== false && !applied.composeHash) {
       composeHash = (await ctx.api.getCvm(cvm.canonicalId)).composeHash ?? composeHash;
     }
   }

@@ -5,11 +5,18 @@
 
 /** What a PATCH answered, reduced to what the flow needs. */
 export type PatchOutcome =
-  | { readonly kind: "accepted"; readonly correlationId: string; readonly allowedEnvsChanged: boolean }
+  | {
+      readonly kind: "accepted";
+      readonly correlationId: string;
+      /** undefined when the server left `allowed_envs_changed` out. */
+      readonly allowedEnvsChanged: boolean | undefined;
+    }
   | {
       readonly kind: "precondition_required";
       readonly composeHash: string;
       readonly appId: string;
+      /** The 465's `device_id`, when it names one: the app must allow it too. */
+      readonly deviceId?: string;
       /** null when the KMS is not governed on-chain (PHALA KMS). */
       readonly chainId: number | null;
     }
@@ -66,12 +73,17 @@ export const DEFAULT_FLOW_LIMITS: FlowLimits = {
 };
 
 export type NextStep =
-  | { readonly kind: "done"; readonly correlationId: string; readonly allowedEnvsChanged: boolean }
+  | {
+      readonly kind: "done";
+      readonly correlationId: string;
+      readonly allowedEnvsChanged: boolean | undefined;
+    }
   /** Run the chain step for this 465, then send phase 2 with the same ciphertext. */
   | {
       readonly kind: "register";
       readonly composeHash: string;
       readonly appId: string;
+      readonly deviceId?: string;
       readonly chainId: number;
     }
   | { readonly kind: "send"; readonly phase2?: Phase2Fields; readonly delayMs: number; readonly why?: string }
@@ -106,7 +118,7 @@ const pick = ({
   allowedEnvsChanged,
 }: {
   correlationId: string;
-  allowedEnvsChanged: boolean;
+  allowedEnvsChanged: boolean | undefined;
 }) => ({
   correlationId,
   allowedEnvsChanged,
@@ -139,6 +151,7 @@ function preconditionRequired(
       kind: "register",
       composeHash: outcome.composeHash,
       appId: outcome.appId,
+      ...(outcome.deviceId ? { deviceId: outcome.deviceId } : {}),
       chainId: outcome.chainId,
     },
   };

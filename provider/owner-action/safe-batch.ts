@@ -1,6 +1,7 @@
-import { getAddress, isAddress } from "viem";
+import { getAbiItem, getAddress, isAddress } from "viem";
 import { z } from "zod";
-import type { OwnerCall } from "../chain/owner-calls";
+import { dstackAppAbi } from "../chain/abi";
+import type { OwnerAction } from "../chain/errors";
 import { txBuilderChecksum } from "./tx-builder-checksum";
 
 /** The Transaction Builder version whose file layout this module writes. */
@@ -54,7 +55,10 @@ export interface SafeBatchRequest {
   readonly chainId: number;
   /** The Safe that owns the app contract. */
   readonly safe: `0x${string}`;
-  readonly calls: readonly OwnerCall[];
+  /** The app contract every action goes to. */
+  readonly contract: `0x${string}`;
+  /** In order: `addDevice` when the device is new, then `addComposeHash`. */
+  readonly actions: readonly OwnerAction[];
   /** Milliseconds since the epoch (the Transaction Builder's `createdAt`). */
   readonly createdAt: number;
   readonly name: string;
@@ -74,24 +78,27 @@ export function buildSafeBatch(request: SafeBatchRequest): SafeBatchFile {
       createdFromSafeAddress: getAddress(request.safe),
       createdFromOwnerAddress: "",
     },
-    transactions: request.calls.map((call) => ({
-      to: getAddress(call.to),
-      value: "0",
-      data: call.data,
-      contractMethod: {
-        inputs: call.inputs.map((input) => ({
-          internalType: input.type,
-          name: input.name,
-          type: input.type,
-        })),
-        name: call.method,
-        payable: false,
-      },
-      contractInputsValues: { [call.argument.name]: call.argument.value },
-    })),
+    transactions: request.actions.map((action) => batchTransaction(request.contract, action)),
   };
   return safeBatchFileSchema.parse({
     ...unsigned,
     meta: { ...unsigned.meta, checksum: txBuilderChecksum(unsigned) },
   });
+}
+
+/** One Transaction Builder entry: the raw calldata plus the decoded method, as the Safe app shows it. */
+function batchTransaction(contract: `0x${string}`, action: OwnerAction) {
+  const method = getAbiItem({ abi: dstackAppAbi, name: action.functionName });
+  const [input] = method.inputs;
+  return {
+    to: getAddress(contract),
+    value: "0",
+    data: action.calldata,
+    contractMethod: {
+      inputs: method.inputs.map((i) => ({ internalType: i.type, name: i.name, type: i.type })),
+      name: method.name,
+      payable: false,
+    },
+    contractInputsValues: { [input.name]: action.argument },
+  };
 }

@@ -1,24 +1,31 @@
 import assert from "node:assert/strict";
 import { decodeFunctionData, keccak256, parseAbi, stringToHex } from "viem";
-import { InvalidChainParamsError } from "../../provider/chain/errors";
-import { ownerCalls } from "../../provider/chain/owner-calls";
+import { appCalldata, type OwnerAction } from "../../provider/chain";
 import { buildSafeBatch, safeBatchFileSchema } from "../../provider/owner-action/safe-batch";
 import { serializeForChecksum, txBuilderChecksum } from "../../provider/owner-action/tx-builder-checksum";
 
 const contract = "0x5fbdb2315678afecb367f032d93f642f64180aa3";
 const safe = "0xe7f1725e7734ce288f8367e1bb143e90bb3f0512";
 const composeHash = "ab".repeat(32);
-const deviceId = `0x${"cd".repeat(32)}`;
+const deviceId = `0x${"cd".repeat(32)}` as const;
 const appAbi = parseAbi([
   "function addDevice(bytes32 deviceId)",
   "function addComposeHash(bytes32 composeHash)",
 ]);
 
+const action = (functionName: OwnerAction["functionName"], argument: `0x${string}`): OwnerAction => ({
+  functionName,
+  argument,
+  calldata: appCalldata(functionName, argument),
+});
+
 function batch(withDevice: boolean) {
+  const addHash = action("addComposeHash", `0x${composeHash}`);
   return buildSafeBatch({
     chainId: 8453,
     safe,
-    calls: ownerCalls({ contract, composeHash, deviceId: withDevice ? deviceId : undefined }),
+    contract,
+    actions: withDevice ? [action("addDevice", deviceId), addHash] : [addHash],
     createdAt: 1_764_000_000_000,
     name: "Allow compose hash",
     description: "pulumi-phala: allow the new compose hash",
@@ -96,10 +103,5 @@ describe("owner action: Safe Transaction Builder batch", () => {
     assert.equal(safeBatchFileSchema.safeParse(noChecksum).success, false);
     const numericChain = { ...file, chainId: 8453 };
     assert.equal(safeBatchFileSchema.safeParse(numericChain).success, false);
-  });
-
-  it("bad hashes and device ids are refused before anything is built", () => {
-    assert.throws(() => ownerCalls({ contract, composeHash: "0x1234" }), /compose hash/i);
-    assert.throws(() => ownerCalls({ contract, composeHash, deviceId: "zz" }), InvalidChainParamsError);
   });
 });

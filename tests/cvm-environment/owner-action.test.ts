@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { isAbsolute, join, relative } from "node:path";
-import { addComposeHashCalldata, OwnerActionRequiredError } from "../../provider/chain";
+import { addComposeHashCalldata, appCalldata, OwnerActionRequiredError } from "../../provider/chain";
 import { OwnerActionPendingError, prepareOwnerAction } from "../../provider/cvm-environment/owner-action";
 import type { FlowContext } from "../../provider/cvm-environment/ports";
 import { safeBatchFileSchema } from "../../provider/owner-action/safe-batch";
@@ -12,12 +12,28 @@ const composeHash = `0x${"5e".repeat(32)}` as const;
 const contract = "0x8A791620dd6260079BF849Dc5567aDC3F2FdC318" as const;
 const owner = "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0" as const;
 const signer = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8" as const;
-const required = () =>
+const deviceId = `0x${"11".repeat(32)}` as const;
+const required = (withDevice: boolean) =>
   new OwnerActionRequiredError({
     composeHash,
     contract,
     chainId: 8453,
-    calldata: addComposeHashCalldata(composeHash),
+    actions: [
+      ...(withDevice
+        ? [
+            {
+              functionName: "addDevice" as const,
+              argument: deviceId,
+              calldata: appCalldata("addDevice", deviceId),
+            },
+          ]
+        : []),
+      {
+        functionName: "addComposeHash",
+        argument: composeHash,
+        calldata: addComposeHashCalldata(composeHash),
+      },
+    ],
     owner,
     signer,
   });
@@ -38,8 +54,8 @@ describe("owner action: calls, message and batch file", () => {
     const reports: string[] = [];
     const error = await prepareOwnerAction(
       context((name, file) => writeBatchFile(join(dir, "nested"), name, file), reports),
-      { canonicalCvmId: "cvm_abc", deviceId: "11".repeat(32) },
-      required(),
+      "cvm_abc",
+      required(true),
     );
     assert.ok(error instanceof OwnerActionPendingError && error instanceof OwnerActionRequiredError);
     assert.ok(error.batchFile && isAbsolute(error.batchFile));
@@ -47,18 +63,16 @@ describe("owner action: calls, message and batch file", () => {
     for (const part of [composeHash, contract, "chain 8453", owner, signer, error.batchFile]) {
       assert.ok(error.message.includes(part), part);
     }
-    assert.deepEqual(
-      error.calls.map((c) => c.method),
-      ["addDevice", "addComposeHash"],
-    );
-    for (const call of error.calls) assert.ok(error.message.includes(`data ${call.data}`), call.method);
-    assert.ok(error.message.indexOf("addDevice") < error.message.indexOf("addComposeHash("));
+    for (const a of error.actions) assert.ok(error.message.includes(`data ${a.calldata}`), a.functionName);
     const file = safeBatchFileSchema.parse(JSON.parse(readFileSync(error.batchFile, "utf8")));
     assert.equal(file.createdAt, 1_764_000_000_000);
     assert.equal(file.meta.createdFromSafeAddress, owner);
     assert.deepEqual(
-      file.transactions.map((t) => t.data),
-      error.calls.map((c) => c.data),
+      file.transactions.map((t) => [t.contractMethod.name, t.data]),
+      [
+        ["addDevice", appCalldata("addDevice", deviceId)],
+        ["addComposeHash", addComposeHashCalldata(composeHash)],
+      ],
     );
     assert.ok(reports.some((line) => line.includes(error.batchFile ?? "?")));
   });
@@ -68,15 +82,11 @@ describe("owner action: calls, message and batch file", () => {
       context(async () => {
         throw new Error("EACCES: permission denied");
       }),
-      { canonicalCvmId: "cvm_abc" },
-      required(),
+      "cvm_abc",
+      required(false),
     );
     assert.equal(error.batchFile, undefined);
     assert.match(error.message, /could not be written \(EACCES: permission denied\)/);
     assert.ok(error.message.includes(addComposeHashCalldata(composeHash)));
-    assert.deepEqual(
-      error.calls.map((c) => c.method),
-      ["addComposeHash"],
-    );
   });
 });
