@@ -123,7 +123,6 @@ describe("PATCH /cvms/{id}/envs", () => {
 
   describe("retries", () => {
     for (const [status, body] of [
-      [409, { detail: "Another operation in progress" }],
       [429, { detail: "Too many requests" }],
       [503, { detail: "Service unavailable" }],
     ] as const) {
@@ -160,6 +159,14 @@ describe("PATCH /cvms/{id}/envs", () => {
         );
       });
     }
+
+    it("not retried after a busy 409: the env flow waits that out, so there is one retry layer", async () => {
+      server.handle((_req, res) => json(res, 409, { detail: "Another operation in progress" }));
+      const error = await rejection(() => clientFor(server).patchEnvs("my-app", { encryptedEnv: ENCRYPTED }));
+      assert.ok(error instanceof BusyError);
+      assert.equal(server.requests.length, 1);
+      assert.ok(!error.message.includes("attempts"), error.message);
+    });
 
     it("not retried after a 409 that carries an error code", async () => {
       server.handle((_req, res) => json(res, 409, { error_code: "ERR-03-020", message: "Conflict" }));
