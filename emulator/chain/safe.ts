@@ -2,7 +2,6 @@ import { readFileSync } from "node:fs";
 import {
   type Abi,
   type Account,
-  type Chain,
   createPublicClient,
   createWalletClient,
   encodeFunctionData,
@@ -16,7 +15,6 @@ import {
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { z } from "zod";
-import { localChain } from "./dstack-app";
 import {
   packSignatures,
   type SafeCall,
@@ -72,17 +70,16 @@ function creationCode(name: keyof typeof ARTIFACTS): Hex {
 export type SafeContracts = Record<keyof typeof ARTIFACTS, `0x${string}`>;
 
 type Clients = {
-  wallet: WalletClient<Transport, Chain, Account>;
+  wallet: WalletClient<Transport, undefined, Account>;
   publicClient: ReturnType<typeof createPublicClient>;
 };
 
-async function clients(rpcUrl: string, privateKey: `0x${string}`): Promise<Clients> {
+/** Clients without a chain definition: each write names `chain: null` and the node's own chain id is used. */
+function clients(rpcUrl: string, privateKey: `0x${string}`): Clients {
   const transport = http(rpcUrl);
-  const chainId = await createPublicClient({ transport }).getChainId();
-  const chain = localChain(rpcUrl, chainId);
   return {
-    wallet: createWalletClient({ account: privateKeyToAccount(privateKey), chain, transport }),
-    publicClient: createPublicClient({ chain, transport }),
+    wallet: createWalletClient({ account: privateKeyToAccount(privateKey), transport }),
+    publicClient: createPublicClient({ transport }),
   };
 }
 
@@ -97,10 +94,10 @@ export async function deploySafeContracts(
   rpcUrl: string,
   deployerPrivateKey: `0x${string}`,
 ): Promise<SafeContracts> {
-  const c = await clients(rpcUrl, deployerPrivateKey);
+  const c = clients(rpcUrl, deployerPrivateKey);
   const deployed: Partial<SafeContracts> = {};
   for (const name of Object.keys(ARTIFACTS) as (keyof typeof ARTIFACTS)[]) {
-    const hash = await c.wallet.deployContract({ abi: [] as Abi, bytecode: creationCode(name) });
+    const hash = await c.wallet.deployContract({ abi: [] as Abi, bytecode: creationCode(name), chain: null });
     const receipt = await mined(c, hash, `deploying ${ARTIFACTS[name]}`);
     if (!receipt.contractAddress) throw new Error(`deploying ${ARTIFACTS[name]}: no contract address`);
     deployed[name] = getAddress(receipt.contractAddress);
@@ -120,7 +117,7 @@ export type CreateSafeOptions = {
 
 /** Creates a Safe proxy through the factory (`createProxyWithNonce` + `setup`), as the Safe app does. */
 export async function createSafe(options: CreateSafeOptions): Promise<`0x${string}`> {
-  const c = await clients(options.rpcUrl, options.deployerPrivateKey);
+  const c = clients(options.rpcUrl, options.deployerPrivateKey);
   const initializer = encodeFunctionData({
     abi: safeAbi,
     functionName: "setup",
@@ -136,6 +133,7 @@ export async function createSafe(options: CreateSafeOptions): Promise<`0x${strin
     ],
   });
   const hash = await c.wallet.writeContract({
+    chain: null,
     address: options.contracts.proxyFactory,
     abi: proxyFactoryAbi,
     functionName: "createProxyWithNonce",
@@ -176,7 +174,7 @@ export type ExecuteOptions = {
 
 /** Collects the owners' signatures and sends `execTransaction`; returns its transaction hash once mined. */
 export async function executeSafeTransaction(options: ExecuteOptions): Promise<`0x${string}`> {
-  const c = await clients(options.rpcUrl, options.executorPrivateKey);
+  const c = clients(options.rpcUrl, options.executorPrivateKey);
   const chainId = await c.publicClient.getChainId();
   const signatures = await Promise.all(
     options.ownerPrivateKeys.map((key) =>
@@ -185,6 +183,7 @@ export async function executeSafeTransaction(options: ExecuteOptions): Promise<`
   );
   const t = options.transaction;
   const hash = await c.wallet.writeContract({
+    chain: null,
     address: getAddress(options.safe),
     abi: safeAbi,
     functionName: "execTransaction",
@@ -241,10 +240,11 @@ export type HandOverOptions = {
  * Safe executes `acceptOwnership()` as a Safe transaction signed by its owners.
  */
 export async function handOverToSafe(options: HandOverOptions): Promise<void> {
-  const c = await clients(options.rpcUrl, options.ownerPrivateKey);
+  const c = clients(options.rpcUrl, options.ownerPrivateKey);
   await mined(
     c,
     await c.wallet.writeContract({
+      chain: null,
       address: options.contract,
       abi: ownableAbi,
       functionName: "transferOwnership",
