@@ -65,6 +65,8 @@ export interface Emulator {
   /** Base URL of the inspection API, e.g. `http://127.0.0.1:41234/_emulator`. */
   readonly inspectUrl: string;
   readonly apiKey: string;
+  /** A valid API key of another workspace, which holds no CVM (every CVM is a 404 for it). */
+  readonly otherWorkspaceApiKey: string;
   readonly chain: { rpcUrl: string; chainId: number; accounts: AnvilAccount[]; anvilPid: number };
   /** The funded key that owns the on-chain seed apps (anvil account 1). */
   readonly appOwner: AnvilAccount;
@@ -78,6 +80,8 @@ export interface Emulator {
   inspectCvm(identifier: string): CvmInspection;
   listCvms(): CvmInspection[];
   createCvm(seed: CvmSeed): Promise<CvmInspection>;
+  /** Deletes the CVM: every identifier of it answers 404 from then on. */
+  deleteCvm(identifier: string): void;
   /** Changes allowed_envs behind the client's back (drift). */
   setAllowedEnvs(identifier: string, keys: readonly string[]): CvmInspection;
   /** Waits until no operation runs on the CVM. */
@@ -171,6 +175,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       apiUrl: `${origin}${API_PREFIX}`,
       inspectUrl: `${origin}${INSPECT_PREFIX}`,
       apiKey,
+      otherWorkspaceApiKey: ctx.otherWorkspaceApiKey,
       chain: { rpcUrl: node.rpcUrl, chainId: node.chainId, accounts: node.accounts, anvilPid: node.pid },
       appOwner,
       otherOwner,
@@ -179,6 +184,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       inspectCvm: (identifier) => inspectCvm(ctx, must(identifier)),
       listCvms: () => ctx.store.all().map((c) => inspectCvm(ctx, c)),
       createCvm: (seed) => addCvm(ctx, seed),
+      deleteCvm: (identifier) => ctx.store.remove(must(identifier)),
       setAllowedEnvs: (identifier, keys) => setAllowedEnvs(ctx, must(identifier), keys),
       waitForIdle: async (identifier, timeoutMs = 30_000) => {
         const cvm = must(identifier);

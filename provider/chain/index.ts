@@ -37,6 +37,7 @@ export {
   type Registration,
   type RejectedRegistration,
 } from "./find-registration";
+export { type KmsSigningKeyParams, kmsSigningKeyOnChain } from "./kms-signing-key";
 export { findPendingTransaction, type PendingLookup } from "./pending-transaction";
 export { hasCode, readKmsSigningKey } from "./read-app-state";
 export { describeCause, redactRpcUrl, rpcUrlSecrets } from "./redact";

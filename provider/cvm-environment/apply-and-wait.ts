@@ -1,29 +1,45 @@
 import { encryptEnv, strip0x } from "../crypto";
 import { applyEnv } from "./apply-env";
+import { envKeysToSend } from "./env-keys-order";
 import { resolveEnvPublicKey } from "./env-public-key";
+import { envKeysOf } from "./env-revisions";
+import {
+  assertNoConcurrentWrite,
+  assertNoWriteSince,
+  guardForeignWrites,
+  type WriteHistory,
+} from "./foreign-writes";
 import type { ApplyOptions } from "./inputs";
 import type { ComputedOutputs } from "./outputs";
 import type { FlowContext } from "./ports";
-import type { ResolvedCvm } from "./resolve-cvm";
+import { currentAllowedEnvs, type ResolvedCvm } from "./resolve-cvm";
 import { waitForOperation } from "./wait-for-operation";
 
 export type EnvPayload =
   | { readonly kind: "plain"; readonly env: Readonly<Record<string, string>> }
   | { readonly kind: "encrypted"; readonly encryptedEnv: string; readonly envKeys: readonly string[] };
 
-/** Encrypts (or takes the ciphertext as given), applies through the two-phase flow, waits, reports facts. */
+/**
+ * Refuses to overwrite a foreign env write, encrypts (or takes the ciphertext as given), applies
+ * through the two-phase flow, waits, checks that no other writer raced it, reports facts.
+ */
 export async function applyAndWait(
   ctx: FlowContext,
   cvm: ResolvedCvm,
   payload: EnvPayload,
-  options: Pick<ApplyOptions, "waitForReady" | "readyTimeoutSeconds" | "verifyComposeHash">,
+  options: Pick<
+    ApplyOptions,
+    "waitForReady" | "readyTimeoutSeconds" | "verifyComposeHash" | "allowUnverifiedEnvPublicKey"
+  >,
+  history: WriteHistory,
 ): Promise<ComputedOutputs> {
+  const baseline = await guardForeignWrites(ctx, cvm, history);
   let encryptedEnv: string;
   let envKeys: string[];
   let publicKey: { hex: string; verified: boolean } | undefined;
   if (payload.kind === "plain") {
     envKeys = Object.keys(payload.env).sort();
-    const key = await resolveEnvPublicKey(ctx.api, cvm);
+    const key = await resolveEnvPublicKey(ctx, cvm, options.allowUnverifiedEnvPublicKey);
     publicKey = key;
     encryptedEnv = encryptEnv(
       envKeys.map((name) => ({ key: name, value: payload.env[name] as string })),
@@ -36,8 +52,9 @@ export async function applyAndWait(
 
   const applied = await applyEnv(ctx, cvm, {
     encryptedEnv,
-    envKeys,
+    envKeys: envKeysToSend(await currentAllowedEnvs(ctx.api, cvm), envKeys),
     verifyComposeHash: options.verifyComposeHash,
+    beforeEachSend: () => assertNoWriteSince(ctx, cvm, baseline, history),
   });
   ctx.report(`Update accepted (operation ${applied.correlationId})`);
 
@@ -54,10 +71,12 @@ export async function applyAndWait(
       composeHash = (await ctx.api.getCvm(cvm.canonicalId)).composeHash ?? composeHash;
     }
   }
+  await assertNoConcurrentWrite(ctx, cvm, baseline, applied.correlationId);
 
   return {
     canonicalCvmId: cvm.canonicalId,
     ...(cvm.appId ? { appId: cvm.appId } : {}),
+    ...(cvm.detail.workspaceId ? { workspaceId: cvm.detail.workspaceId } : {}),
     ...(cvm.kmsType ? { kmsType: cvm.kmsType } : {}),
     ...(cvm.chainId !== undefined ? { chainId: cvm.chainId } : {}),
     ...(publicKey ? { envPublicKey: publicKey.hex, envPublicKeyVerified: publicKey.verified } : {}),
@@ -72,8 +91,8 @@ export async function applyAndWait(
 export const payloadOf = (inputs: {
   env?: Record<string, string>;
   encryptedEnv?: string;
-  envKeys: readonly string[];
+  envRevisions: Readonly<Record<string, number>>;
 }): EnvPayload =>
   inputs.encryptedEnv !== undefined
-    ? { kind: "encrypted", encryptedEnv: inputs.encryptedEnv, envKeys: inputs.envKeys }
+    ? { kind: "encrypted", encryptedEnv: inputs.encryptedEnv, envKeys: envKeysOf(inputs.envRevisions) }
     : { kind: "plain", env: inputs.env ?? {} };

@@ -15,13 +15,18 @@ export async function createCvmEnvironment(runtime: ProviderRuntime, props: unkn
   // Pulumi cannot import dynamic resources, so creating on a CVM that already has an environment is
   // the adoption path; it must never silently drop keys the CVM already allows.
   const existing = await currentAllowedEnvs(ctx.api, cvm);
-  const declared = new Set(inputs.envKeys);
+  const declared = new Set(Object.keys(inputs.envRevisions));
   const dropped = existing.filter((key) => !declared.has(key)).sort();
   if (dropped.length > 0 && !options.adoptExistingEnv)
     throw new AdoptionRefusedError(cvm.canonicalId, dropped);
   if (dropped.length > 0)
     ctx.report(`Adopting the environment of ${cvm.canonicalId}; removing ${dropped.join(", ")}`);
 
-  const computed = await applyAndWait(ctx, cvm, payloadOf(inputs), options);
+  // An environment written through the API (by another stack, a dashboard) is adopted only on
+  // request, even when no key would be dropped; an empty one (cleared) holds nothing to lose.
+  const computed = await applyAndWait(ctx, cvm, payloadOf(inputs), options, {
+    overwriteForeignEnv: options.adoptExistingEnv || existing.length === 0,
+    optIn: "adoptExistingEnv",
+  });
   return { id: cvm.canonicalId, outs: buildOutputs(inputs, computed) };
 }

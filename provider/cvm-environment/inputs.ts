@@ -14,9 +14,6 @@ const envMap = z.record(z.string(), orUnknown(z.string({ error: "every env value
   error: "must be a map of string values",
 });
 const encryptedEnv = z.string({ error: "must be a hex string" }).regex(HEX_BYTES, "must be a hex string");
-const envKeys = z.array(z.string({ error: "every key must be a string" }), {
-  error: "must be a list of keys",
-});
 /** Surrounding whitespace (a trailing newline from a file) is dropped; the range is checked here, before any request. */
 const privateKey = z
   .string({ error: "must be a 32-byte hex private key" })
@@ -41,23 +38,29 @@ export const ProgramInputsSchema = z.strictObject({
   waitForReady: orUnknown(flag).optional(),
   readyTimeoutSeconds: orUnknown(readyTimeoutSeconds).optional(),
   verifyComposeHash: orUnknown(flag).optional(),
+  allowUnverifiedEnvPublicKey: orUnknown(flag).optional(),
   adoptExistingEnv: orUnknown(flag).optional(),
+  overwriteForeignEnv: orUnknown(flag).optional(),
 });
 export type ProgramInputs = z.infer<typeof ProgramInputsSchema>;
 
-/** What `check` returns and create/update receive: fully known, with the derived key list and markers. */
+/**
+ * What `check` returns and create/update receive: fully known, with the derived per-key revisions
+ * (the key set; a pre-encrypted `envKeys` is folded into it).
+ */
 export const CheckedInputsSchema = z.object({
   cvmId,
   env: z.record(z.string(), z.string()).optional(),
   encryptedEnv: encryptedEnv.optional(),
-  envKeys,
   envRevisions: z.record(z.string(), z.number().int().nonnegative()),
   privateKey: privateKey.optional(),
   rpcUrl: rpcUrl.optional(),
   waitForReady: flag.optional(),
   readyTimeoutSeconds: readyTimeoutSeconds.optional(),
   verifyComposeHash: flag.optional(),
+  allowUnverifiedEnvPublicKey: flag.optional(),
   adoptExistingEnv: flag.optional(),
+  overwriteForeignEnv: flag.optional(),
 });
 export type CheckedInputs = z.infer<typeof CheckedInputsSchema>;
 
@@ -69,19 +72,26 @@ export const DEFAULTS = {
   waitForReady: true,
   readyTimeoutSeconds: 600,
   verifyComposeHash: true,
+  allowUnverifiedEnvPublicKey: false,
   adoptExistingEnv: false,
+  overwriteForeignEnv: false,
 } as const;
 
 export interface ApplyOptions {
   readonly waitForReady: boolean;
   readonly readyTimeoutSeconds: number;
   readonly verifyComposeHash: boolean;
+  readonly allowUnverifiedEnvPublicKey: boolean;
   readonly adoptExistingEnv: boolean;
+  /** Update or clear an environment someone else wrote since this resource's last update. */
+  readonly overwriteForeignEnv: boolean;
 }
 
 export const applyOptionsOf = (inputs: Partial<CheckedInputs>): ApplyOptions => ({
   waitForReady: inputs.waitForReady ?? DEFAULTS.waitForReady,
   readyTimeoutSeconds: inputs.readyTimeoutSeconds ?? DEFAULTS.readyTimeoutSeconds,
   verifyComposeHash: inputs.verifyComposeHash ?? DEFAULTS.verifyComposeHash,
+  allowUnverifiedEnvPublicKey: inputs.allowUnverifiedEnvPublicKey ?? DEFAULTS.allowUnverifiedEnvPublicKey,
   adoptExistingEnv: inputs.adoptExistingEnv ?? DEFAULTS.adoptExistingEnv,
+  overwriteForeignEnv: inputs.overwriteForeignEnv ?? DEFAULTS.overwriteForeignEnv,
 });

@@ -6,7 +6,13 @@ import type { FlowLimits } from "./plan";
 /** The API calls the flow makes: `PhalaClient` in production, a fake in unit tests. */
 export type CvmEnvironmentApi = Pick<
   PhalaClient,
-  "getCvm" | "getComposeFile" | "patchEnvs" | "listOperations" | "getAppEnvEncryptPubkey"
+  | "getCvm"
+  | "getComposeFile"
+  | "patchEnvs"
+  | "listOperations"
+  | "getAppEnvEncryptPubkey"
+  | "getKmsOnChainDetail"
+  | "listCvms"
 >;
 
 export type RegisterComposeHash = typeof registerComposeHash;

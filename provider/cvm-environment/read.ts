@@ -1,9 +1,13 @@
 import type { ReadResult } from "@pulumi/pulumi/dynamic";
-import { NotFoundError } from "../api";
 import { strip0x } from "../crypto";
 import { driftedInputs } from "./drift";
+import { envKeysOf } from "./env-revisions";
+import { describeWrites, envWritesSince } from "./env-writes";
+import { listRecentOperations } from "./foreign-writes";
 import { inputsOf } from "./outputs";
-import { currentAllowedEnvs, resolveCvm } from "./resolve-cvm";
+import type { FlowContext } from "./ports";
+import { currentAllowedEnvs, type ResolvedCvm } from "./resolve-cvm";
+import { knownCvmOf, resolveOrGone } from "./resolve-or-gone";
 import type { ProviderRuntime } from "./runtime";
 
 /**
@@ -17,29 +21,48 @@ export async function readCvmEnvironment(
 ): Promise<ReadResult> {
   const stored = (props ?? {}) as Record<string, unknown>;
   const ctx = runtime.context(credentialsOf(stored));
-  const reference = typeof stored.canonicalCvmId === "string" ? stored.canonicalCvmId : id;
-  let cvm: Awaited<ReturnType<typeof resolveCvm>>;
-  try {
-    cvm = await resolveCvm(ctx.api, reference);
-  } catch (error) {
-    if (error instanceof NotFoundError) return { id: "" };
-    throw error;
-  }
+  const cvm = await resolveOrGone(ctx.api, knownCvmOf(stored, id));
+  if (cvm === undefined) return { id: "" };
   const allowed = await currentAllowedEnvs(ctx.api, cvm);
+  const foreign = await foreignWriteSince(ctx, cvm, stored.correlationId);
   const live = {
     canonicalCvmId: cvm.canonicalId,
     ...(cvm.appId ? { appId: cvm.appId } : {}),
+    ...(cvm.detail.workspaceId ? { workspaceId: cvm.detail.workspaceId } : {}),
     ...(cvm.kmsType ? { kmsType: cvm.kmsType } : {}),
     ...(cvm.chainId !== undefined ? { chainId: cvm.chainId } : {}),
     ...(cvm.detail.composeHash ? { composeHash: strip0x(cvm.detail.composeHash).toLowerCase() } : {}),
   };
+  const { foreignEnvWrite: _previous, ...known } = stored;
+  const kept = foreign === undefined ? known : { ...known, foreignEnvWrite: foreign };
   const inputs = inputsOf(stored);
   const drifted = driftedInputs(inputs, allowed);
-  if (drifted === undefined) return { id: cvm.canonicalId, props: { ...stored, ...live } };
+  if (drifted === undefined) return { id: cvm.canonicalId, props: { ...kept, ...live } };
+  const recorded = envKeysOf((inputs.envRevisions ?? {}) as Record<string, unknown>);
   ctx.report(
-    `CVM ${cvm.canonicalId} allows [${[...allowed].sort().join(", ")}], state says [${(inputs.envKeys as string[] | undefined)?.join(", ") ?? ""}]`,
+    `CVM ${cvm.canonicalId} allows [${[...allowed].sort().join(", ")}], state says [${recorded.join(", ")}]`,
   );
-  return { id: cvm.canonicalId, props: { ...stored, ...drifted, ...live }, inputs: drifted };
+  const envKeys = envKeysOf(drifted.envRevisions as Record<string, unknown>);
+  return { id: cvm.canonicalId, props: { ...kept, ...drifted, envKeys, ...live }, inputs: drifted };
+}
+
+/**
+ * Values cannot be read back, but the CVM's operations name every env write: one newer than the
+ * state's own (`correlationId`) was made by someone else, and the next update refuses to overwrite it.
+ */
+async function foreignWriteSince(
+  ctx: FlowContext,
+  cvm: ResolvedCvm,
+  ours: unknown,
+): Promise<string | undefined> {
+  if (typeof ours !== "string") return undefined;
+  const writes = envWritesSince(await listRecentOperations(ctx, cvm), ours);
+  if (writes.length === 0) return undefined;
+  ctx.report(
+    `CVM ${cvm.canonicalId}'s environment was written outside this resource: ${describeWrites(writes)}. ` +
+      "The next update refuses to overwrite it unless overwriteForeignEnv is set.",
+  );
+  return writes[0]?.correlationId;
 }
 
 export const credentialsOf = (stored: Record<string, unknown>): { privateKey?: string; rpcUrl?: string } => ({

@@ -23,8 +23,21 @@ export interface CvmEnvironmentArgs {
   /** Check the compose hash to be registered against the CVM's compose file before signing (default true). */
   verifyComposeHash?: pulumi.Input<boolean>;
   /**
-   * Allow creating this resource on a CVM that already allows keys not declared here; they are
-   * removed. Without it, create fails and names those keys (default false).
+   * For an on-chain KMS, encrypt even when the KMS signature over the CVM's env public key cannot be
+   * checked (no signing key from the CVM detail, the API's on-chain KMS list or `DstackKms.kmsInfo()`).
+   * Default false: such an update fails before anything is encrypted or sent.
+   */
+  allowUnverifiedEnvPublicKey?: pulumi.Input<boolean>;
+  /**
+   * Allow creating this resource on a CVM that already allows keys not declared here (they are
+   * removed), or whose environment was written through the API by someone else (it is replaced).
+   * Without it, create fails and names those keys or that operation (default false).
    */
   adoptExistingEnv?: pulumi.Input<boolean>;
+  /**
+   * Allow an update or destroy to overwrite an environment that was written outside this resource
+   * since its last update (another stack, the dashboard, a CLI). Without it, they fail and name the
+   * foreign operation (default false).
+   */
+  overwriteForeignEnv?: pulumi.Input<boolean>;
 }

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { createPublicClient, createWalletClient, http, type PublicClient } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { type AnvilAccount, type AnvilNode, startAnvil } from "../../emulator/chain/anvil";
@@ -11,6 +13,7 @@ import {
   composeHashAddedTopic,
   InvalidComposeHashError,
   OwnerActionRequiredError,
+  PendingTransactionsError,
   ReceiptTimeoutError,
   registerComposeHash,
   TransactionSendError,
@@ -132,6 +135,7 @@ describe("chain: registerComposeHash against anvil", function () {
     const nonceBefore = await nonceOf(owner);
     const again = await registerComposeHash({
       ...baseParams(contract, hash),
+      rpcUrl: `${node.rpcUrl}/`, // a new process: this one would reuse what it sent itself
       privateKey: owner.privateKey,
       logWindowBlocks: 100,
       logSearchBlocks: 300,
@@ -242,6 +246,18 @@ describe("chain: registerComposeHash against anvil", function () {
     assert.equal(await allowed(contract, hash), false);
   });
 
+  it("two concurrent registrations of the same hash (replicas of one app) send one transaction", async () => {
+    const contract = await deploy(owner);
+    const hash = randomHash();
+    const nonceBefore = await nonceOf(owner);
+    const [a, b] = await Promise.all(
+      [0, 1].map(() => registerComposeHash({ ...baseParams(contract, hash), privateKey: owner.privateKey })),
+    );
+    assert.equal(a?.transactionHash, b?.transactionHash);
+    assert.deepEqual([a?.sentTransaction, b?.sentTransaction].sort(), [false, true]);
+    assert.equal(await nonceOf(owner), nonceBefore + 1);
+  });
+
   it("10 concurrent registrations with one signer all succeed with exactly 10 transactions", async () => {
     const contract = await deploy(owner);
     const hashes = Array.from({ length: 10 }, randomHash);
@@ -261,12 +277,12 @@ describe("chain: registerComposeHash against anvil", function () {
     }
   });
 
-  it("a receipt timeout carries the transaction hash; a later run resumes without paying twice", async () => {
+  /** With automine off, a registration whose receipt wait times out: its transaction stays pending. */
+  async function timedOutRegistration() {
     const contract = await deploy(owner);
     const hash = randomHash();
     await client.request({ method: "evm_setAutomine" as "eth_blockNumber", params: [false] as never });
     const nonceBefore = await nonceOf(owner);
-
     const error = await registerComposeHash({
       ...baseParams(contract, hash),
       privateKey: owner.privateKey,
@@ -276,6 +292,11 @@ describe("chain: registerComposeHash against anvil", function () {
       (e: unknown) => e,
     );
     assert.ok(error instanceof ReceiptTimeoutError);
+    return { contract, hash, nonceBefore, error };
+  }
+
+  it("a receipt timeout carries the transaction hash; a later run resumes without paying twice", async () => {
+    const { contract, hash, nonceBefore, error } = await timedOutRegistration();
     assert.match(error.message, new RegExp(error.transactionHash));
 
     // Still pending: a run given the known hash waits for it instead of sending again.
@@ -298,31 +319,26 @@ describe("chain: registerComposeHash against anvil", function () {
   });
 
   it("after a receipt timeout or a crash, a re-run finds the signer's pending addComposeHash and waits for it (automine off)", async () => {
-    const contract = await deploy(owner);
-    const hash = randomHash();
+    const { contract, hash, nonceBefore, error: timedOut } = await timedOutRegistration();
     const otherHash = randomHash();
-    await client.request({ method: "evm_setAutomine" as "eth_blockNumber", params: [false] as never });
-    const nonceBefore = await nonceOf(owner);
 
-    const timedOut = await registerComposeHash({
-      ...baseParams(contract, hash),
-      privateKey: owner.privateKey,
-      receiptTimeoutMs: 300,
-    }).then(
-      () => assert.fail("expected ReceiptTimeoutError"),
-      (e: unknown) => e,
-    );
-    assert.ok(timedOut instanceof ReceiptTimeoutError);
-
-    // A new run knows nothing of the first one: it must find the pending transaction on its own.
+    // A new process knows nothing of the first run: it must find the pending transaction on the node.
+    // This process remembers what it sent per RPC URL, so the same node under another spelling of its
+    // URL stands for a new process.
+    const rpcUrl = `${node.rpcUrl}/`;
     const progress: string[] = [];
     const resumed = registerComposeHash({
       ...baseParams(contract, hash),
+      rpcUrl,
       privateKey: owner.privateKey,
       onProgress: (line) => progress.push(line),
     });
     // Meanwhile a registration of another hash is not mistaken for it and is sent (nonce + 1).
-    const another = registerComposeHash({ ...baseParams(contract, otherHash), privateKey: owner.privateKey });
+    const another = registerComposeHash({
+      ...baseParams(contract, otherHash),
+      rpcUrl,
+      privateKey: owner.privateKey,
+    });
     await new Promise((r) => setTimeout(r, 600));
     assert.equal(
       await client.getTransactionCount({ address: owner.address, blockTag: "pending" }),
@@ -337,6 +353,54 @@ describe("chain: registerComposeHash against anvil", function () {
     assert.ok(progress.some((line) => line.includes("pending") && line.includes(timedOut.transactionHash)));
     assert.equal(await nonceOf(owner), nonceBefore + 2);
     assert.equal(await allowed(contract, hash), true);
+  });
+
+  it("pending transactions of the signer that the RPC does not show: nothing is sent, with a clear error", async () => {
+    const { contract, hash, nonceBefore } = await timedOutRegistration();
+    // An RPC in front of the node that hides its pool: no txpool API, no pending block contents.
+    const hiding = createServer(async (req, res) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const call = JSON.parse(Buffer.concat(chunks).toString("utf8")) as {
+        id: number;
+        method: string;
+        params?: unknown[];
+      };
+      const hidden =
+        call.method.startsWith("txpool_") ||
+        (call.method === "eth_getBlockByNumber" && call.params?.[0] === "pending");
+      const answer = hidden
+        ? { jsonrpc: "2.0", id: call.id, error: { code: -32601, message: "method not available" } }
+        : await (
+            await fetch(node.rpcUrl, {
+              method: "POST",
+              headers: { "content-type": "application/json" },
+              body: JSON.stringify(call),
+            })
+          ).json();
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(answer));
+    });
+    await new Promise<void>((resolve) => hiding.listen(0, "127.0.0.1", resolve));
+    try {
+      const port = (hiding.address() as AddressInfo).port;
+      const error = await registerComposeHash({
+        ...baseParams(contract, hash),
+        rpcUrl: `http://127.0.0.1:${port}`,
+        privateKey: owner.privateKey,
+      }).then(
+        () => assert.fail("expected PendingTransactionsError"),
+        (e: unknown) => e,
+      );
+      assert.ok(error instanceof PendingTransactionsError, String(error));
+      assert.equal(error.pendingCount, 1);
+      assert.match(error.message, /nothing was sent/);
+      assert.equal(
+        await client.getTransactionCount({ address: owner.address, blockTag: "pending" }),
+        nonceBefore + 1,
+      );
+    } finally {
+      await new Promise((resolve) => hiding.close(resolve));
+    }
   });
 
   it("a signer without funds gets one clear error, nothing is broadcast and the key stays out of it", async () => {

@@ -103,7 +103,14 @@ describe("CvmEnvironment against the emulator", function () {
     assert.deepEqual(emu.inspectCvm(target.id).env, { API_KEY: "a", DB_URL: "b" });
 
     await stack.up({ cvmId: target.name, env: { API_KEY: "a2", DB_URL: "b" } });
-    assert.equal(stack.state?.outputs.registrationTransactionHash, undefined, "value change: no chain step");
+    const registrations = reports.filter((line) => line.includes("Registered in transaction")).length;
+    assert.equal(registrations, 1, "value change: no chain step");
+    assert.equal(stack.state?.outputs.composeHash, first.composeHash);
+    assert.equal(
+      stack.state?.outputs.registrationTransactionHash,
+      first.registrationTransactionHash,
+      "the compose hash is the same, so the transaction behind it is still the one in state",
+    );
     assert.deepEqual(emu.inspectCvm(target.id).env, { API_KEY: "a2", DB_URL: "b" });
 
     await stack.up({ cvmId: target.name, env: { API_KEY: "a2" } });
@@ -202,7 +209,7 @@ describe("CvmEnvironment against the emulator", function () {
     });
   });
 
-  it("refresh reports drift of the allowed keys as inputs; the next up restores them; a gone CVM is deleted", async () => {
+  it("refresh reports drift of the allowed keys as inputs; the next up restores them; an unproven 404 keeps the resource", async () => {
     const target = cvm("onchain-pubkey-demo");
     const { provider } = await providerFor(emu);
     const stack = new OneResourceStack(provider);
@@ -212,15 +219,17 @@ describe("CvmEnvironment against the emulator", function () {
 
     emu.setAllowedEnvs(target.id, ["API_KEY", "EXTRA"]);
     const drifted = await stack.refresh();
-    assert.deepEqual(drifted?.envKeys, ["API_KEY", "EXTRA"]);
+    assert.deepEqual(drifted?.envRevisions, { API_KEY: 1, EXTRA: 0 });
     assert.deepEqual(drifted?.env, { API_KEY: "x" });
     assert.equal(await stack.up({ cvmId: target.id, env }), "update");
     assert.deepEqual(emu.inspectCvm(target.id).allowed_envs, ["API_KEY", "LOG_LEVEL"]);
 
-    const gone = new OneResourceStack(provider);
-    gone.state = { id: "cvm_does_not_exist", outputs: { cvmId: "cvm_does_not_exist" }, inputs: {} };
-    assert.equal(await gone.refresh(), undefined);
-    assert.equal(gone.state, undefined);
+    // A 404 alone is no proof (tests/cvm-environment/absence.test.ts): without the CVM's workspace in
+    // state, refresh keeps the resource and says why.
+    const unknown = new OneResourceStack(provider);
+    unknown.state = { id: "cvm_does_not_exist", outputs: { cvmId: "cvm_does_not_exist" }, inputs: {} };
+    await assert.rejects(unknown.refresh(), /does not prove the CVM is gone/);
+    assert.ok(unknown.state);
   });
 
   it("a failed operation is an error with the server's message; a missing API key is reported at create", async () => {
