@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { CvmEnvironmentArgs } from "./args";
+import { envKeysCarried } from "./env-keys-carried";
 import { cvmEnvironmentShim } from "./shim";
 
 /** Outputs that are secret even when an input of the same name was not. */
@@ -42,7 +43,7 @@ export class CvmEnvironment extends pulumi.dynamic.Resource {
   constructor(name: string, args: CvmEnvironmentArgs, opts?: pulumi.CustomResourceOptions) {
     const props = {
       ...args,
-      env: secretIfSet(args.env),
+      env: secretIfSet(envKeysCarried(args.env)),
       encryptedEnv: args.encryptedEnv,
       envKeys: args.envKeys,
       privateKey: secretIfSet(args.privateKey),
