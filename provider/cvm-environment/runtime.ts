@@ -18,7 +18,17 @@ export interface ProviderOptions {
   readonly limits?: FlowLimits;
 }
 
-const DEFAULT_TIMING: FlowTiming = { pollIntervalMs: 2_000, maxPollIntervalMs: 10_000 };
+/**
+ * The operations API gives no estimate of when an operation ends (429s carry `Retry-After`, which the
+ * client honours), so poll briskly: a finished operation is seen within 2 s; after five minutes of
+ * waiting (a slow restart) every 10 s.
+ */
+const DEFAULT_TIMING: FlowTiming = {
+  pollIntervalMs: 500,
+  maxPollIntervalMs: 2_000,
+  relaxAfterMs: 300_000,
+  relaxedPollIntervalMs: 10_000,
+};
 
 const stderrReport = (message: string) => {
   process.stderr.write(`pulumi-phala: ${message}\n`);
