@@ -14,7 +14,7 @@ import {
   setAllowedEnvs,
   updateSettings,
 } from "./inspect";
-import type { LoggedRequest } from "./request-log";
+import type { LoggedRequest, RecordedExchange } from "./request-log";
 import { type CvmSeed, createCvm, defaultSeeds } from "./seed";
 import { API_PREFIX, createEmulatorServer, INSPECT_PREFIX } from "./server";
 import { KeyService, seedKmsEntries } from "./state/kms";
@@ -25,7 +25,7 @@ export { type AnvilNode, startAnvil } from "./chain/anvil";
 export { deployDstackApp, dstackAppAbi } from "./chain/dstack-app";
 export type { ActiveFault, FaultSpec } from "./faults";
 export type { CvmInspection } from "./inspect";
-export type { LoggedRequest } from "./request-log";
+export type { LoggedRequest, RecordedExchange } from "./request-log";
 export { type CvmSeed, defaultSeeds } from "./seed";
 export type { OperationView } from "./state/operations";
 export type { EmulatorSettings, ErrorLayout } from "./state/settings";
@@ -86,6 +86,11 @@ export interface Emulator {
   requestCounts(): Record<string, number>;
   requests(): LoggedRequest[];
   resetRequests(): void;
+  /**
+   * Every API exchange (query, request body, status, response body) since the last call, then forgets
+   * them. `resetRequests` does not clear these, so a contract check sees every exchange.
+   */
+  takeExchanges(): RecordedExchange[];
 
   injectFault(spec: FaultSpec): ActiveFault;
   faults(): ActiveFault[];
@@ -191,8 +196,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         return inspectCvm(ctx, cvm);
       },
       requestCounts: () => ctx.log.counts(),
-      requests: () => [...ctx.log.list()],
+      requests: () => ctx.log.list(),
       resetRequests: () => ctx.log.reset(),
+      takeExchanges: () => ctx.log.takeExchanges(),
       injectFault: (spec) => injectFault(ctx, spec),
       faults: () => [...ctx.faults.list()],
       clearFaults: () => ctx.faults.clear(),

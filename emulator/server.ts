@@ -40,6 +40,8 @@ export function inspectRouter(): Router<Handler> {
     .add("PUT", "/cvms/{id}/allowed_envs", inspect.inspectSetAllowedEnvs)
     .add("GET", "/requests", inspect.inspectRequests)
     .add("DELETE", "/requests", inspect.inspectResetRequests)
+    .add("GET", "/exchanges", inspect.inspectExchanges)
+    .add("DELETE", "/exchanges", inspect.inspectTakeExchanges)
     .add("GET", "/faults", inspect.inspectFaults)
     .add("POST", "/faults", inspect.inspectAddFault)
     .add("DELETE", "/faults", inspect.inspectClearFaults)
@@ -68,16 +70,20 @@ export function createEmulatorServer(ctx: EmulatorContext): Server {
     const method = (req.method ?? "GET").toUpperCase();
     const path = url.pathname;
 
-    const makeRequest = async (params: Record<string, string>, subPath: string): Promise<ApiRequest> => ({
-      method,
-      path: subPath,
-      params,
-      query: url.searchParams,
-      headers: req.headers,
-      body: await readBody(req, MAX_BODY_BYTES),
-      requestId,
-      version: headerValue(req, "x-phala-version") ?? API_VERSION_DEFAULT,
-    });
+    let requestBody: string | undefined;
+    const makeRequest = async (params: Record<string, string>, subPath: string): Promise<ApiRequest> => {
+      requestBody = await readBody(req, MAX_BODY_BYTES);
+      return {
+        method,
+        path: subPath,
+        params,
+        query: url.searchParams,
+        headers: req.headers,
+        body: requestBody,
+        requestId,
+        version: headerValue(req, "x-phala-version") ?? API_VERSION_DEFAULT,
+      };
+    };
 
     const run = async (
       handler: Handler,
@@ -105,8 +111,18 @@ export function createEmulatorServer(ctx: EmulatorContext): Server {
     const match = sub === undefined ? undefined : api.match(method, sub);
     const route =
       match && match !== "method-not-allowed" ? `${method} ${match.template}` : `${method} <unmatched>`;
-    const log = (status: number | "dropped", faulted: boolean) =>
-      ctx.log.record({ at: ctx.clock.iso(), method, route, path, status, faulted });
+    const log = (status: number | "dropped", faulted: boolean, responseBody?: unknown) =>
+      ctx.log.record({
+        at: ctx.clock.iso(),
+        method,
+        route,
+        path,
+        status,
+        faulted,
+        query: Object.fromEntries(url.searchParams),
+        requestBody,
+        responseBody,
+      });
 
     const action = ctx.faults.take(route);
     if (action.kind === "apply") {
@@ -121,12 +137,9 @@ export function createEmulatorServer(ctx: EmulatorContext): Server {
         const headers: Record<string, string> = { ...(fault.headers ?? {}) };
         if (fault.retryAfter !== undefined) headers["retry-after"] = String(fault.retryAfter);
         req.resume();
-        log(fault.status, true);
-        return send(
-          res,
-          json(fault.status, fault.body ?? defaultFaultBody(fault.status), headers),
-          requestId,
-        );
+        const faulted = json(fault.status, fault.body ?? defaultFaultBody(fault.status), headers);
+        log(fault.status, true, faulted.body);
+        return send(res, faulted, requestId);
       }
     }
 
@@ -142,7 +155,7 @@ export function createEmulatorServer(ctx: EmulatorContext): Server {
       else response = await run(match.handler, match.params, sub);
     }
     if (response.status === 401 || response.status === 404 || response.status === 405) req.resume();
-    log(response.status, action.kind === "apply");
+    log(response.status, action.kind === "apply", response.body);
     send(res, response, requestId);
   };
 

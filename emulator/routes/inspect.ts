@@ -90,6 +90,10 @@ export const inspectResetRequests: Handler = (ctx) => {
   return json(200, requestReport(ctx));
 };
 
+export const inspectExchanges: Handler = (ctx) => json(200, ctx.log.pendingExchanges());
+
+export const inspectTakeExchanges: Handler = (ctx) => json(200, ctx.log.takeExchanges());
+
 export const inspectFaults: Handler = (ctx) => json(200, ctx.faults.list());
 
 export const inspectAddFault: Handler = (ctx, req) => {

@@ -47,7 +47,7 @@ export function cvmDetailV20260121(cvm: CvmRecord, ctx: ViewContext): Record<str
       region: "local",
       device_id: cvm.deviceId,
       ppid: "00".repeat(16),
-      status: "online",
+      status: "ONLINE",
       version: "0.5.7",
     },
     os: { name: "dstack", version: "0.5.7", is_dev: false, os_image_hash: "ab".repeat(32) },
@@ -79,7 +79,7 @@ export function cvmDetailV20260121(cvm: CvmRecord, ctx: ViewContext): Record<str
     storage_fs: "zfs",
     workspace: {
       object_type: "workspace",
-      id: "ws_emulator",
+      id: "wks_emulator",
       name: "Emulator",
       slug: "emulator",
       avatar_url: null,

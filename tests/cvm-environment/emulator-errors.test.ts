@@ -6,6 +6,7 @@ import { type PatchEnvsBody, PhalaClient, type RetryPolicy } from "../../provide
 import { CvmEnvironmentError } from "../../provider/cvm-environment/errors";
 import type { CvmEnvironmentApi } from "../../provider/cvm-environment/ports";
 import { apiFor } from "../../provider/cvm-environment/session";
+import { checkAgainstOpenApi } from "../support/openapi-conformance";
 import { OneResourceStack, providerFor } from "./helpers/harness";
 
 const PATCH_ENVS = "PATCH /cvms/{id}/envs";
@@ -24,7 +25,7 @@ describe("CvmEnvironment against the emulator: 466, 467, 468 and 409 in the two-
   let target: SeededCvm;
 
   before(async () => {
-    emu = await startEmulator({ settings: { operationDurationMs: 100 } });
+    emu = checkAgainstOpenApi(await startEmulator({ settings: { operationDurationMs: 100 } }));
     const found = emu.cvms.find((c) => c.name === "onchain-pubkey-demo");
     assert.ok(found);
     assert.equal(found.owner?.toLowerCase(), emu.appOwner.address.toLowerCase());

@@ -4,6 +4,7 @@ import { privateKeyToAccount } from "viem/accounts";
 import { type Emulator, startEmulator } from "../../emulator";
 import { dstackAppAbi, OwnerActionRequiredError, registerComposeHash } from "../../provider/chain";
 import { AdoptionRefusedError, OperationFailedError } from "../../provider/cvm-environment/errors";
+import { checkAgainstOpenApi } from "../support/openapi-conformance";
 import { OneResourceStack, patchCount, providerFor } from "./helpers/harness";
 
 describe("CvmEnvironment against the emulator", function () {
@@ -11,7 +12,7 @@ describe("CvmEnvironment against the emulator", function () {
   let emu: Emulator;
 
   before(async () => {
-    emu = await startEmulator({ settings: { operationDurationMs: 100 } });
+    emu = checkAgainstOpenApi(await startEmulator({ settings: { operationDurationMs: 100 } }));
   });
   after(async () => {
     await emu?.stop();

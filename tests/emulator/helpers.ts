@@ -3,10 +3,13 @@ import { privateKeyToAccount } from "viem/accounts";
 import { dstackAppAbi, localChain } from "../../emulator/chain/dstack-app";
 import { type Emulator, type EmulatorOptions, startEmulator } from "../../emulator/index";
 import { encryptEnv, hexToBytes } from "../../provider/crypto";
+import { checkAgainstOpenApi } from "../support/openapi-conformance";
 
-/** An emulator with short operations, for tests. */
-export function startTestEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
-  return startEmulator({ ...options, settings: { operationDurationMs: 100, ...options.settings } });
+/** An emulator with short operations, for tests; every exchange is checked against the OpenAPI document. */
+export async function startTestEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  return checkAgainstOpenApi(
+    await startEmulator({ ...options, settings: { operationDurationMs: 100, ...options.settings } }),
+  );
 }
 
 export type RawResponse = { status: number; headers: Headers; body: unknown };

@@ -16,6 +16,7 @@ import {
   getNextAppIds,
   getNextAppIdsOutput,
 } from "../../sdk/functions";
+import { checkAgainstOpenApi } from "../support/openapi-conformance";
 import { outputValue, useMocks } from "./helpers/output";
 import { useSettings } from "./helpers/settings";
 
@@ -34,7 +35,7 @@ describe("data-source functions against the emulator", () => {
 
   before(async function () {
     this.timeout(90_000);
-    emulator = await startEmulator();
+    emulator = checkAgainstOpenApi(await startEmulator());
     await useMocks(false);
   });
   after(async () => {
