@@ -1,4 +1,5 @@
 import type { AnvilAccount } from "./chain/anvil";
+import type { DstackKmsDeployment } from "./chain/deploy-dstack";
 import type { RegistrationVerifier } from "./chain/verify-registration";
 import { FaultRegistry } from "./faults";
 import { RequestLog } from "./request-log";
@@ -30,6 +31,8 @@ export class EmulatorContext {
     readonly kmsEntries: KmsEntry[],
     readonly chain: ChainInfo,
     readonly verifier: RegistrationVerifier,
+    /** The DstackKms on the local chain (and the DstackApp implementation behind every app). */
+    readonly dstack: DstackKmsDeployment,
     settings: Partial<EmulatorSettings> = {},
     readonly gatewayDomain = "dstack-emulator.localhost",
   ) {

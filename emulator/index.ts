@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { type AnvilAccount, type AnvilOptions, startAnvil } from "./chain/anvil";
+import { deployDstackKms } from "./chain/deploy-dstack";
 import { RegistrationVerifier } from "./chain/verify-registration";
 import { EmulatorContext } from "./context";
 import { fromHex } from "./crypto/hex";
@@ -17,12 +18,21 @@ import {
 import type { LoggedRequest, RecordedExchange } from "./request-log";
 import { type CvmSeed, createCvm, defaultSeeds } from "./seed";
 import { API_PREFIX, createEmulatorServer, INSPECT_PREFIX } from "./server";
-import { KeyService, seedKmsEntries } from "./state/kms";
+import { KeyService, LOCAL_GATEWAY_APP_ID, seedKmsEntries } from "./state/kms";
+import { OS_IMAGE_HASH } from "./state/node";
 import type { EmulatorSettings } from "./state/settings";
 
 export type { AnvilAccount, AnvilOptions } from "./chain/anvil";
 export { type AnvilNode, startAnvil } from "./chain/anvil";
-export { deployDstackApp, dstackAppAbi } from "./chain/dstack-app";
+export {
+  type DeployedApp,
+  type DstackKmsDeployment,
+  deployAndRegisterApp,
+  deployDstackApp,
+  deployDstackKms,
+  localChain,
+} from "./chain/deploy-dstack";
+export { dstackAppAbi, dstackKmsAbi } from "./chain/dstack-contracts";
 export type { ActiveFault, FaultSpec } from "./faults";
 export type { CvmInspection } from "./inspect";
 export type { LoggedRequest, RecordedExchange } from "./request-log";
@@ -126,12 +136,22 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (!appOwner || !otherOwner) throw new Error("anvil needs at least 3 accounts");
     const keys = new KeyService(rootKey(options.kmsRootKey));
     const apiKey = options.apiKey ?? `phak_emulator_${randomBytes(16).toString("hex")}`;
+    const [deployer] = node.accounts;
+    if (!deployer) throw new Error("anvil has no accounts");
+    const dstack = await deployDstackKms({
+      rpcUrl: node.rpcUrl,
+      deployerPrivateKey: deployer.privateKey,
+      k256Pubkey: keys.k256PublicKey,
+      osImageHashes: [`0x${OS_IMAGE_HASH}`],
+      gatewayAppId: LOCAL_GATEWAY_APP_ID,
+    });
     const ctx = new EmulatorContext(
       apiKey,
       keys,
-      seedKmsEntries(node.chainId),
+      seedKmsEntries(node.chainId, dstack.kms),
       { rpcUrl: node.rpcUrl, chainId: node.chainId, accounts: node.accounts },
       new RegistrationVerifier(node.rpcUrl),
+      dstack,
       options.settings,
     );
     stops.push(async () => ctx.runner.stop());

@@ -18,7 +18,14 @@ export type CvmInspection = {
   instance_id: string;
   kms_type: string;
   kms_id: string;
-  onchain: { chain_id: number; app_contract: string; owner: string } | null;
+  onchain: {
+    chain_id: number;
+    app_contract: string;
+    kms_contract: string;
+    owner: string;
+    /** The `deployAndRegisterApp` transaction that created the app (sent to DstackKms). */
+    factory_transaction: string;
+  } | null;
   expose_env_pubkey: boolean;
   env_pubkey: string;
   allowed_envs: string[];
@@ -50,7 +57,13 @@ export function inspectCvm(ctx: EmulatorContext, cvm: CvmRecord): CvmInspection 
     kms_type: cvm.kms.kind,
     kms_id: cvm.kms.id,
     onchain: cvm.onchain
-      ? { chain_id: cvm.onchain.chainId, app_contract: cvm.onchain.appContract, owner: cvm.onchain.owner }
+      ? {
+          chain_id: cvm.onchain.chainId,
+          app_contract: cvm.onchain.appContract,
+          kms_contract: cvm.onchain.kmsContract,
+          owner: cvm.onchain.owner,
+          factory_transaction: cvm.onchain.factoryTransaction,
+        }
       : null,
     expose_env_pubkey: cvm.exposeEnvPubkey,
     env_pubkey: ctx.keys.envPublicKeyHex(cvm.appId),

@@ -1,6 +1,7 @@
 import { upstreamComposeHash } from "../compose/compose-hash";
 import type { CvmRecord } from "../state/cvm";
 import { type KeyService, kmsInfoView } from "../state/kms";
+import { OS_IMAGE_HASH } from "../state/node";
 
 export type ViewContext = { keys: KeyService; rpcUrl: string; gatewayDomain: string };
 
@@ -50,7 +51,7 @@ export function cvmDetailV20260121(cvm: CvmRecord, ctx: ViewContext): Record<str
       status: "ONLINE",
       version: "0.5.7",
     },
-    os: { name: "dstack", version: "0.5.7", is_dev: false, os_image_hash: "ab".repeat(32) },
+    os: { name: "dstack", version: "0.5.7", is_dev: false, os_image_hash: OS_IMAGE_HASH },
     kms_type: cvm.kms.kind,
     kms_info: {
       chain_id: cvm.onchain?.chainId ?? null,

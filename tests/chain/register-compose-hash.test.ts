@@ -3,7 +3,8 @@ import { randomBytes } from "node:crypto";
 import { createPublicClient, createWalletClient, http, type PublicClient } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { type AnvilAccount, type AnvilNode, startAnvil } from "../../emulator/chain/anvil";
-import { deployDstackApp, dstackAppAbi, localChain } from "../../emulator/chain/dstack-app";
+import { deployDstackApp, localChain } from "../../emulator/chain/deploy-dstack";
+import { dstackAppAbi } from "../../emulator/chain/dstack-contracts";
 import {
   ChainIdMismatchError,
   ChainRpcError,

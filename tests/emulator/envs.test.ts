@@ -1,8 +1,21 @@
 import assert from "node:assert/strict";
 import { createClient } from "@phala/cloud";
+import { encodeFunctionData } from "viem";
+import { dstackAppAbi } from "../../emulator/chain/dstack-contracts";
 import type { Emulator } from "../../emulator/index";
 import { encryptEnv, randomX25519SecretKey, x25519PublicKey } from "../../provider/crypto";
-import { api, detailsOf, encryptFor, sendAddComposeHash, startTestEmulator } from "./helpers";
+import {
+  api,
+  deployForwarder,
+  detailsOf,
+  encryptFor,
+  forwardCall,
+  forwarderAbi,
+  registeredHashes,
+  sendAddComposeHash,
+  sendCall,
+  startTestEmulator,
+} from "./helpers";
 
 type Body = Record<string, unknown>;
 
@@ -173,13 +186,91 @@ describe("emulator: PATCH /cvms/{id}/envs", () => {
     );
     res = await phase2(foreign.transactionHash);
     assert.equal(res.status, 467);
-    assert.match(String((res.body as Body).message), /not sent to the app contract/);
+    assert.match(String((res.body as Body).message), /did not target the expected DstackApp contract/);
     // Nothing was applied, and the hash is still usable with the right transaction.
     assert.deepEqual(emulator.inspectCvm(cvm.id).allowed_envs, ["LOG_LEVEL"]);
     const right = await sendAddComposeHash(emulator, contract, p1.composeHash, emulator.appOwner.privateKey);
     res = await phase2(right.transactionHash);
     assert.equal(res.status, 202);
     await emulator.waitForIdle(cvm.id);
+  });
+
+  it("467 for the DstackKms factory transaction, although it registered exactly the requested hash", async () => {
+    const cvm = await freshCvm("onchain");
+    assert.ok(cvm.onchain);
+    const factory = cvm.onchain.factory_transaction;
+    // Back to the creation-time compose: the phase-1 hash is the one deployAndRegisterApp registered.
+    emulator.setAllowedEnvs(cvm.id, []);
+    const p1 = await phase1(cvm.id, { LOG_LEVEL: "x" }, ["LOG_LEVEL"]);
+    assert.equal(`0x${p1.composeHash}`, (await registeredHashes(emulator, factory))[0]);
+    const res = await api(emulator, "PATCH", `/cvms/${cvm.id}/envs`, {
+      body: {
+        encrypted_env: p1.encrypted_env,
+        env_keys: ["LOG_LEVEL"],
+        compose_hash: p1.composeHash,
+        transaction_hash: factory,
+      },
+    });
+    assert.equal(res.status, 467);
+    assert.equal((res.body as Body).error_code, "ERR-01-007");
+    assert.match(String((res.body as Body).message), /did not target the expected DstackApp contract/);
+    assert.deepEqual(emulator.inspectCvm(cvm.id).allowed_envs, []);
+  });
+
+  it("accepts a registration executed by the app's owner contract; a transaction to another contract is 467", async function () {
+    this.timeout(60_000);
+    const cvm = await freshCvm("onchain");
+    assert.ok(cvm.onchain);
+    const app = cvm.onchain.app_contract as `0x${string}`;
+    const owner = emulator.appOwner.privateKey;
+    const forwarder = await deployForwarder(emulator, owner);
+    const stranger = await deployForwarder(emulator, owner);
+    // Ownable2Step: the owner proposes the forwarder, the forwarder accepts.
+    await sendCall(
+      emulator,
+      owner,
+      app,
+      encodeFunctionData({ abi: dstackAppAbi, functionName: "transferOwnership", args: [forwarder] }),
+    );
+    await forwardCall(
+      emulator,
+      owner,
+      forwarder,
+      app,
+      encodeFunctionData({ abi: dstackAppAbi, functionName: "acceptOwnership" }),
+    );
+    const keys = ["LOG_LEVEL", "VIA_SAFE"];
+    const p1 = await phase1(cvm.id, { VIA_SAFE: "1" }, keys);
+    const add = encodeFunctionData({
+      abi: dstackAppAbi,
+      functionName: "addComposeHash",
+      args: [`0x${p1.composeHash}`],
+    });
+    const phase2 = (transaction_hash: string) =>
+      api(emulator, "PATCH", `/cvms/${cvm.id}/envs`, {
+        body: {
+          encrypted_env: p1.encrypted_env,
+          env_keys: keys,
+          compose_hash: p1.composeHash,
+          transaction_hash,
+        },
+      });
+    // The owner contract's registration is not reachable through another contract that is not the owner.
+    const viaStranger = await forwardCall(
+      emulator,
+      owner,
+      stranger,
+      forwarder,
+      encodeFunctionData({ abi: forwarderAbi, functionName: "exec", args: [app, add] }),
+    );
+    assert.equal(viaStranger.status, "success");
+    let res = await phase2(viaStranger.transactionHash);
+    assert.equal(res.status, 467, JSON.stringify(res.body));
+    const viaOwner = await forwardCall(emulator, owner, forwarder, app, add);
+    res = await phase2(viaOwner.transactionHash);
+    assert.equal(res.status, 202, JSON.stringify(res.body));
+    await emulator.waitForIdle(cvm.id);
+    assert.deepEqual(emulator.inspectCvm(cvm.id).allowed_envs, keys.sort());
   });
 
   it("468 when the contract does not allow the hash (never registered, or removed again)", async () => {
