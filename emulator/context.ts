@@ -1,11 +1,14 @@
 import type { AnvilAccount } from "./chain/anvil";
+import { BootAuthorizer } from "./chain/boot-authorization";
 import type { DstackKmsDeployment } from "./chain/deploy-dstack";
 import type { RegistrationVerifier } from "./chain/verify-registration";
+import { upstreamComposeHash } from "./compose/compose-hash";
 import { FaultRegistry } from "./faults";
 import { RequestLog } from "./request-log";
 import { Clock } from "./state/clock";
 import { CvmStore } from "./state/cvm-store";
 import type { KeyService, KmsEntry } from "./state/kms";
+import { OS_IMAGE_HASH } from "./state/node";
 import { OperationRunner } from "./state/operations";
 import { PendingHashes } from "./state/pending-hashes";
 import { DEFAULT_SETTINGS, type EmulatorSettings } from "./state/settings";
@@ -38,7 +41,19 @@ export class EmulatorContext {
   ) {
     this.settings = { ...DEFAULT_SETTINGS, ...settings };
     this.pending = new PendingHashes(this.clock, () => this.settings.pendingTtlMs);
-    this.runner = new OperationRunner(this.clock, this.settings, keys);
+    const boot = new BootAuthorizer(chain.rpcUrl);
+    this.runner = new OperationRunner(this.clock, this.settings, keys, async (cvm, nextCompose) =>
+      cvm.onchain
+        ? boot.check({
+            kms: cvm.onchain.kmsContract,
+            app: cvm.onchain.appContract,
+            composeHash: upstreamComposeHash(nextCompose),
+            deviceId: cvm.deviceId,
+            instanceId: cvm.instanceId.replace(/^instance_/, ""),
+            osImageHash: OS_IMAGE_HASH,
+          })
+        : { allowed: true },
+    );
   }
 
   get view(): ViewContext {

@@ -88,8 +88,11 @@ export interface Emulator {
   inspectCvm(identifier: string): CvmInspection;
   listCvms(): CvmInspection[];
   createCvm(seed: CvmSeed): Promise<CvmInspection>;
-  /** Changes allowed_envs behind the client's back (drift). */
-  setAllowedEnvs(identifier: string, keys: readonly string[]): CvmInspection;
+  /**
+   * Changes allowed_envs behind the client's back (drift). The CVM changes at once; on an on-chain KMS the
+   * promise settles once the new compose hash is registered on the app (as its owner would have done).
+   */
+  setAllowedEnvs(identifier: string, keys: readonly string[]): Promise<CvmInspection>;
   /** Waits until no operation runs on the CVM. */
   waitForIdle(identifier: string, timeoutMs?: number): Promise<CvmInspection>;
 

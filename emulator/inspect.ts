@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { registerAsOwner } from "./chain/register-as-owner";
 import { upstreamComposeHash } from "./compose/compose-hash";
 import type { EmulatorContext } from "./context";
 import type { ActiveFault, FaultSpec } from "./faults";
@@ -92,11 +93,24 @@ export function findCvm(ctx: EmulatorContext, identifier: string): CvmRecord | u
   return "cvm" in result ? result.cvm : undefined;
 }
 
-/** Changes a CVM's allowed_envs (and so its compose hash) behind the client's back, for drift tests. */
-export function setAllowedEnvs(ctx: EmulatorContext, cvm: CvmRecord, keys: readonly string[]): CvmInspection {
+/**
+ * Changes a CVM's allowed_envs (and so its compose hash) behind the client's back, for drift tests. On an
+ * on-chain KMS the new compose hash is registered on the app as its owner would have (else the CVM could not
+ * boot with it).
+ */
+export async function setAllowedEnvs(
+  ctx: EmulatorContext,
+  cvm: CvmRecord,
+  keys: readonly string[],
+): Promise<CvmInspection> {
   const allowed = normalizeKeys(keys);
   cvm.appCompose = { ...cvm.appCompose, allowed_envs: allowed };
   cvm.env = cvm.env.filter((e) => allowed.includes(e.key));
+  if (cvm.onchain) {
+    const app = cvm.onchain.appContract;
+    const hash = upstreamComposeHash(cvm.appCompose);
+    await ctx.serialDeploy(() => registerAsOwner(ctx.chain.rpcUrl, app, hash));
+  }
   return inspectCvm(ctx, cvm);
 }
 
@@ -156,6 +170,9 @@ export const CvmSeedSchema = z
     env: z.record(z.string(), z.string()).optional(),
     dockerCompose: z.string().optional(),
     appCompose: z.record(z.string(), z.unknown()).optional(),
+    deviceAllowed: z.boolean().optional(),
+    allowAnyDevice: z.boolean().optional(),
+    replicaOf: z.string().min(1).optional(),
   })
   .strict();
 

@@ -75,12 +75,12 @@ export const inspectCreate: Handler = async (ctx, req) => {
 
 const AllowedEnvsBody = z.object({ allowed_envs: z.array(z.string()) }).strict();
 
-export const inspectSetAllowedEnvs: Handler = (ctx, req) => {
+export const inspectSetAllowedEnvs: Handler = async (ctx, req) => {
   const parsed = body(req.body, AllowedEnvsBody);
   if ("error" in parsed) return parsed.error;
   const cvm = findCvm(ctx, req.params.id ?? "");
   if (!cvm) return detail(404, "CVM not found");
-  return json(200, setAllowedEnvs(ctx, cvm, parsed.data.allowed_envs));
+  return json(200, await setAllowedEnvs(ctx, cvm, parsed.data.allowed_envs));
 };
 
 export const inspectRequests: Handler = (ctx) => json(200, requestReport(ctx));

@@ -211,7 +211,7 @@ describe("CvmEnvironment against the emulator", function () {
     await stack.up({ cvmId: target.id, env });
     assert.equal(await stack.refresh(), undefined, "no drift");
 
-    emu.setAllowedEnvs(target.id, ["API_KEY", "EXTRA"]);
+    await emu.setAllowedEnvs(target.id, ["API_KEY", "EXTRA"]);
     const drifted = await stack.refresh();
     assert.deepEqual(drifted?.envKeys, ["API_KEY", "EXTRA"]);
     assert.deepEqual(drifted?.env, { API_KEY: "x" });

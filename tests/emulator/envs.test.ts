@@ -200,7 +200,7 @@ describe("emulator: PATCH /cvms/{id}/envs", () => {
     assert.ok(cvm.onchain);
     const factory = cvm.onchain.factory_transaction;
     // Back to the creation-time compose: the phase-1 hash is the one deployAndRegisterApp registered.
-    emulator.setAllowedEnvs(cvm.id, []);
+    await emulator.setAllowedEnvs(cvm.id, []);
     const p1 = await phase1(cvm.id, { LOG_LEVEL: "x" }, ["LOG_LEVEL"]);
     assert.equal(`0x${p1.composeHash}`, (await registeredHashes(emulator, factory))[0]);
     const res = await api(emulator, "PATCH", `/cvms/${cvm.id}/envs`, {
@@ -271,6 +271,40 @@ describe("emulator: PATCH /cvms/{id}/envs", () => {
     assert.equal(res.status, 202, JSON.stringify(res.body));
     await emulator.waitForIdle(cvm.id);
     assert.deepEqual(emulator.inspectCvm(cvm.id).allowed_envs, keys.sort());
+  });
+
+  it("a device the app does not allow: the API accepts the update, the KMS refuses the boot until addDevice", async () => {
+    const cvm = await emulator.createCvm({
+      name: `test-device-${++counter}`,
+      kms: "onchain",
+      allowedEnvs: ["LOG_LEVEL"],
+      deviceAllowed: false,
+    });
+    assert.ok(cvm.onchain);
+    const app = cvm.onchain.app_contract as `0x${string}`;
+    const update = async (value: string) => {
+      const res = await api(emulator, "PATCH", `/cvms/${cvm.id}/envs`, {
+        body: { encrypted_env: encryptFor(emulator, cvm.id, { LOG_LEVEL: value }), env_keys: ["LOG_LEVEL"] },
+      });
+      assert.equal(res.status, 202, JSON.stringify(res.body));
+      return (await emulator.waitForIdle(cvm.id)).operations[0];
+    };
+    const refused = await update("debug");
+    assert.equal(refused?.status, "failed");
+    assert.match(String(refused?.error_message), /KMS refused to release the app keys: Device not allowed/);
+    assert.deepEqual(emulator.inspectCvm(cvm.id).env, {});
+    // The 465 names the device; the owner allows it on the app, and the next boot goes through.
+    const p1 = await phase1(cvm.id, { LOG_LEVEL: "x" }, ["LOG_LEVEL", "NEW"]);
+    const device = detailsOf(p1.body).device_id as string;
+    await sendCall(
+      emulator,
+      emulator.appOwner.privateKey,
+      app,
+      encodeFunctionData({ abi: dstackAppAbi, functionName: "addDevice", args: [`0x${device}`] }),
+    );
+    const applied = await update("info");
+    assert.equal(applied?.status, "completed", String(applied?.error_message));
+    assert.deepEqual(emulator.inspectCvm(cvm.id).env, { LOG_LEVEL: "info" });
   });
 
   it("468 when the contract does not allow the hash (never registered, or removed again)", async () => {
