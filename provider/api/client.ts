@@ -2,6 +2,7 @@
  * `PhalaClient`: the Phala Cloud API as typed methods. Each method is a thin call of the endpoint
  * function of the same name (`cvms.ts`, `envs.ts`, `kms.ts`) on this client's transport.
  */
+import { checkBaseUrl } from "./base-url";
 import * as cvms from "./cvms";
 import * as envs from "./envs";
 import * as kms from "./kms";
@@ -41,28 +42,6 @@ function checkApiKey(apiKey: string): string {
     );
   }
   return apiKey.trim();
-}
-
-function checkBaseUrl(baseUrl: string): string {
-  const trimmed = baseUrl.trim().replace(/\/+$/, "");
-  let url: URL;
-  try {
-    url = new URL(trimmed);
-  } catch {
-    throw new TypeError(
-      "Phala Cloud API URL is not a valid URL (expected e.g. https://cloud-api.phala.com/api/v1)",
-    );
-  }
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new TypeError("Phala Cloud API URL must use https (or http for a local emulator)");
-  }
-  if (url.username !== "" || url.password !== "") {
-    throw new TypeError("Phala Cloud API URL must not contain credentials; pass the API key separately");
-  }
-  if (url.search !== "" || url.hash !== "") {
-    throw new TypeError("Phala Cloud API URL must not contain a query string or fragment");
-  }
-  return trimmed;
 }
 
 function checkNonNegative(name: string, value: number | undefined, fallback: number): number {

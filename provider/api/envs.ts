@@ -20,13 +20,19 @@ export interface PatchEnvsAccepted {
   kind: "accepted";
   /** Follow the update with it (operations list, `progress.correlation_id`). */
   correlationId: string;
-  allowedEnvsChanged: boolean;
+  /** Absent when the server leaves the field out. */
+  allowedEnvsChanged?: boolean;
   message: string;
 }
 
 export type PatchEnvsResult = PatchEnvsAccepted | PreconditionRequired;
 
 const PRECONDITION_REQUIRED = 465;
+/**
+ * Phase 2 (and any PATCH that changes keys) may wait on the API's own receipt and
+ * `allowedComposeHashes` checks, which it retries for RPC lag; the default request timeout is too short.
+ */
+export const PHASE2_MIN_TIMEOUT_MS = 120_000;
 
 export async function patchEnvs(
   transport: Transport,
@@ -47,6 +53,9 @@ export async function patchEnvs(
     // answers that mean it was not accepted (see retryDelay), never after a lost response.
     idempotent: false,
     passStatuses: [PRECONDITION_REQUIRED],
+    ...(body.transactionHash !== undefined || body.composeHash !== undefined
+      ? { minTimeoutMs: PHASE2_MIN_TIMEOUT_MS }
+      : {}),
   });
 
   if (response.status === PRECONDITION_REQUIRED) {
@@ -56,7 +65,9 @@ export async function patchEnvs(
   return {
     kind: "accepted",
     correlationId: accepted.correlation_id,
-    allowedEnvsChanged: accepted.allowed_envs_changed,
+    ...(accepted.allowed_envs_changed === undefined
+      ? {}
+      : { allowedEnvsChanged: accepted.allowed_envs_changed }),
     message: accepted.message ?? "",
   };
 }

@@ -1,5 +1,6 @@
+export { apiUrlProblem, isLoopbackHost } from "./base-url";
 export { DEFAULT_TIMEOUT_MS, PhalaClient, type PhalaClientOptions } from "./client";
-export { normalizeCvmId } from "./cvm-id";
+export { cvmIdProblem, normalizeCvmId } from "./cvm-id";
 export type { ListOperationsOptions } from "./cvms";
 export type { PatchEnvsAccepted, PatchEnvsBody, PatchEnvsResult } from "./envs";
 export { type ErrorBodyLayout, type ParsedErrorBody, parseErrorBody } from "./error-body";

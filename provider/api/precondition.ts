@@ -4,11 +4,48 @@
  * level (C), structured under `detail` (D), or the legacy flat object (E). Hashes and ids may come
  * with or without `0x`.
  */
+
+import { z } from "zod";
 import { errorField, parseErrorBody } from "./error-body";
 import type { ResponseIssue } from "./errors";
 import { responseIssues, unexpectedResponse } from "./parse";
 import { type Redactor, serverText } from "./redact";
-import { type KmsInfo, kmsInfoSchema } from "./schemas/kms";
+import { compact, idString, optionalString } from "./schemas/common";
+
+/**
+ * The 465's `kms_info`, reduced to what the flow uses: only `chain_id` is required (null for the
+ * Phala-operated KMS). Every other `KmsInfo` field is optional, so the docs' own minimal example
+ * `{"chain_id": 8453, "kms_contract_address": "0x…"}` parses as well as the full seven-key object.
+ */
+export interface PreconditionKmsInfo {
+  chainId: number | null;
+  kmsContractAddress?: string;
+  id?: string;
+  slug?: string;
+  url?: string;
+  version?: string;
+}
+
+const preconditionKmsInfoSchema = z
+  .object({
+    chain_id: z.number().int().positive().nullable(),
+    kms_contract_address: optionalString,
+    id: idString.nullish().transform((v) => v ?? undefined),
+    slug: optionalString,
+    url: optionalString,
+    version: optionalString,
+  })
+  .transform(
+    (k): PreconditionKmsInfo =>
+      compact({
+        chainId: k.chain_id,
+        kmsContractAddress: k.kms_contract_address,
+        id: k.id,
+        slug: k.slug,
+        url: k.url,
+        version: k.version,
+      }),
+  );
 
 export interface PreconditionRequired {
   kind: "precondition_required";
@@ -21,7 +58,7 @@ export interface PreconditionRequired {
   /** Lower-case hex without `0x`. */
   deviceId?: string;
   /** The KMS governing the app; absent in answers for the Phala-operated KMS. */
-  kmsInfo?: KmsInfo;
+  kmsInfo?: PreconditionKmsInfo;
   message: string;
   errorCode?: string;
   requestId?: string;
@@ -58,9 +95,9 @@ export function parsePreconditionRequired(
   }
 
   const rawKms = errorField(parsed, "kms_info");
-  let kmsInfo: KmsInfo | undefined;
+  let kmsInfo: PreconditionKmsInfo | undefined;
   if (rawKms !== undefined && rawKms !== null) {
-    const result = kmsInfoSchema.safeParse(rawKms);
+    const result = preconditionKmsInfoSchema.safeParse(rawKms);
     if (result.success) kmsInfo = result.data;
     else issues.push(...responseIssues(result.error).map((i) => ({ ...i, path: `kms_info.${i.path}` })));
   }

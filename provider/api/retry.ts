@@ -59,11 +59,18 @@ export interface RetryContext {
 /**
  * Statuses that mean the server did not act on the request, so any request may be sent again:
  * 408 (the server gave up receiving it), 429 (rejected before processing), 503 (not served).
- * 409 belongs here only without an `error_code`: that is "another operation in progress", which
- * rejects the request; a coded 409 is a business conflict that will not go away by waiting.
  */
-function rejectedUnprocessed(status: number, errorCode: string | undefined): boolean {
-  if (status === 408 || status === 429 || status === 503) return true;
+function rejectedUnprocessed(status: number): boolean {
+  return status === 408 || status === 429 || status === 503;
+}
+
+/**
+ * A 409 without an `error_code` is "another operation in progress" (a coded 409 is a business
+ * conflict that will not go away by waiting). Reads wait it out here. An update (`PATCH
+ * /cvms/{id}/envs`) is not repeated here: the env flow waits for the CVM on the scale of an
+ * operation and counts its own attempts, and two layers retrying the same answer would multiply.
+ */
+function busy(status: number, errorCode: string | undefined): boolean {
   return status === 409 && errorCode === undefined;
 }
 
@@ -119,7 +126,8 @@ export function retryDelay(
   }
 
   const retryable =
-    rejectedUnprocessed(outcome.status, outcome.errorCode) || (idempotent && serverFailure(outcome.status));
+    rejectedUnprocessed(outcome.status) ||
+    (idempotent && (busy(outcome.status, outcome.errorCode) || serverFailure(outcome.status)));
   if (!retryable) return undefined;
 
   const retryAfterMs = parseRetryAfter(outcome.retryAfter, (context.now ?? Date.now)());

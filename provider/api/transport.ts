@@ -54,6 +54,8 @@ export interface ApiRequest {
   idempotent: boolean;
   /** Non-2xx statuses that are returned to the caller instead of being thrown (e.g. 465). */
   passStatuses?: readonly number[];
+  /** At least this long for this request, when the client's own timeout is shorter. */
+  minTimeoutMs?: number;
 }
 
 export interface ApiResponse {
@@ -218,7 +220,7 @@ export class Transport {
   ): PhalaApiError {
     const after = attempts > 1 ? ` Gave up after ${attempts} attempts.` : "";
     if (exchange.kind === "network") {
-      const what = describeNetwork(exchange.code, exchange.timedOut, this.#options.timeoutMs);
+      const what = describeNetwork(exchange.code, exchange.timedOut, this.#timeoutOf(request));
       const unsafe =
         exchange.mayHaveReachedServer && !request.idempotent
           ? " The request may have reached the server, so it was not repeated automatically: check the CVM's operations before running again."
@@ -243,11 +245,16 @@ export class Transport {
     return error;
   }
 
+  #timeoutOf(request: ApiRequest): number {
+    return Math.max(this.#options.timeoutMs, request.minTimeoutMs ?? 0);
+  }
+
   async #exchange(request: ApiRequest): Promise<Exchange> {
     const url = `${this.#options.baseUrl}${request.path}`;
     try {
       const response = await this.#got(url, {
         method: request.method,
+        timeout: { request: this.#timeoutOf(request) },
         searchParams: searchParams(request.query),
         ...(request.body === undefined
           ? {}

@@ -1,24 +1,37 @@
 import { encodeFunctionData } from "viem";
-import { dstackAppAbi } from "./abi";
-import { InvalidComposeHashError } from "./errors";
+import { type AppWrite, dstackAppAbi } from "./abi";
+import { InvalidChainParamsError, InvalidComposeHashError } from "./errors";
 
-const HASH_PATTERN = /^(?:0x)?([0-9a-fA-F]{64})$/;
+const BYTES32_PATTERN = /^(?:0x)?([0-9a-fA-F]{64})$/;
+
+const bytes32 = (value: string): `0x${string}` | undefined => {
+  const match = typeof value === "string" ? BYTES32_PATTERN.exec(value.trim()) : null;
+  return match?.[1] ? `0x${match[1].toLowerCase()}` : undefined;
+};
 
 /**
  * `0x` + 64 lowercase hex for a compose hash given with or without `0x` (the API uses both).
  * Throws `InvalidComposeHashError` for anything that is not exactly 32 bytes of hex.
  */
 export function normalizeComposeHash(hash: string): `0x${string}` {
-  const match = typeof hash === "string" ? HASH_PATTERN.exec(hash.trim()) : null;
-  if (!match?.[1]) throw new InvalidComposeHashError(String(hash));
-  return `0x${match[1].toLowerCase()}`;
+  const normalized = bytes32(hash);
+  if (!normalized) throw new InvalidComposeHashError(String(hash));
+  return normalized;
 }
 
-/** Calldata of `addComposeHash(bytes32)` for a compose hash: what the contract owner must submit. */
+/** `0x` + 64 lowercase hex for a device id (the 465's `device_id`), with or without `0x`. */
+export function normalizeDeviceId(deviceId: string): `0x${string}` {
+  const normalized = bytes32(deviceId);
+  if (!normalized) throw new InvalidChainParamsError("deviceId", "expected 64 hex characters (32 bytes)");
+  return normalized;
+}
+
+/** Calldata of `addComposeHash(bytes32)` or `addDevice(bytes32)`: what the contract owner must submit. */
+export function appCalldata(functionName: AppWrite, value: `0x${string}`): `0x${string}` {
+  return encodeFunctionData({ abi: dstackAppAbi, functionName, args: [value] });
+}
+
+/** Calldata of `addComposeHash(bytes32)` for a compose hash given with or without `0x`. */
 export function addComposeHashCalldata(composeHash: string): `0x${string}` {
-  return encodeFunctionData({
-    abi: dstackAppAbi,
-    functionName: "addComposeHash",
-    args: [normalizeComposeHash(composeHash)],
-  });
+  return appCalldata("addComposeHash", normalizeComposeHash(composeHash));
 }

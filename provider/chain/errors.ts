@@ -4,6 +4,8 @@
  * redacted description (`causeDescription`) instead of being attached, because viem errors embed the
  * RPC URL and request bodies.
  */
+import type { AppWrite } from "./abi";
+
 export class PhalaChainError extends Error {
   override name = "PhalaChainError";
 }
@@ -60,15 +62,26 @@ export class AppContractNotFoundError extends PhalaChainError {
 
 export type OwnerActionReason = "no-signer" | "signer-not-owner";
 
+/** One transaction the owner must submit to the app contract (value 0). */
+export interface OwnerAction {
+  functionName: AppWrite;
+  /** The bytes32 argument: the device id or the compose hash. */
+  argument: `0x${string}`;
+  calldata: `0x${string}`;
+}
+
 /**
- * The compose hash must be registered by the contract owner, and this process cannot do it: either no
- * signer key is configured, or the signer is not `owner()` (a Safe, a DAO, another key).
+ * The app contract's owner must act, and this process cannot do it: either no signer key is configured,
+ * or the signer is not `owner()` (a Safe, a DAO, another key). `actions` lists the transactions in the
+ * order to submit them (`addDevice` before `addComposeHash`).
  */
 export class OwnerActionRequiredError extends PhalaChainError {
   override name = "OwnerActionRequiredError";
   readonly composeHash: `0x${string}`;
   readonly contract: `0x${string}`;
   readonly chainId: number;
+  readonly actions: readonly OwnerAction[];
+  /** Calldata of the `addComposeHash` action, or of the only action when the hash needs none. */
   readonly calldata: `0x${string}`;
   readonly owner: `0x${string}`;
   readonly signer: `0x${string}` | undefined;
@@ -77,29 +90,59 @@ export class OwnerActionRequiredError extends PhalaChainError {
     composeHash: `0x${string}`;
     contract: `0x${string}`;
     chainId: number;
-    calldata: `0x${string}`;
+    actions: readonly OwnerAction[];
     owner: `0x${string}`;
     signer?: `0x${string}` | undefined;
+    /** Why the actions are needed, when it is not simply an unregistered hash. */
+    note?: string | undefined;
   }) {
     const reason: OwnerActionReason = fields.signer ? "signer-not-owner" : "no-signer";
     const why =
       reason === "no-signer"
         ? "No signer key is configured, so the provider does not send transactions."
         : `The configured signer ${fields.signer} is not the contract owner.`;
+    const steps = fields.actions.map(
+      (action, i) =>
+        `${fields.actions.length > 1 ? `${i + 1}. ` : ""}to ${fields.contract}, value 0, data ${action.calldata} ` +
+        `(${action.functionName}(${action.argument}))`,
+    );
     super(
-      `Compose hash ${fields.composeHash} must be registered on the DstackApp contract ${fields.contract} ` +
-        `(chain ${fields.chainId}) by its owner ${fields.owner}. ${why} ` +
-        `Submit this transaction from the owner account: to ${fields.contract}, value 0, data ${fields.calldata} ` +
-        `(addComposeHash(bytes32)). Once it is mined, run \`pulumi up\` again: it finds the registration on-chain ` +
-        "and completes the update without sending another transaction.",
+      `Compose hash ${fields.composeHash} needs the owner ${fields.owner} of the DstackApp contract ${fields.contract} ` +
+        `(chain ${fields.chainId}) to act. ${why}${fields.note ? ` ${fields.note}` : ""} ` +
+        `Submit ${steps.length > 1 ? "these transactions, in this order (for a Safe, one Transaction Builder batch)" : "this transaction"} ` +
+        `from the owner account: ${steps.join("; ")}. Once mined, run \`pulumi up\` again: it finds the registration ` +
+        "on-chain and completes the update without sending another transaction.",
     );
     this.composeHash = fields.composeHash;
     this.contract = fields.contract;
     this.chainId = fields.chainId;
-    this.calldata = fields.calldata;
+    this.actions = fields.actions;
+    const first = fields.actions.find((a) => a.functionName === "addComposeHash") ?? fields.actions[0];
+    this.calldata = first?.calldata ?? "0x";
     this.owner = fields.owner;
     this.signer = fields.signer;
     this.reason = reason;
+  }
+}
+
+/**
+ * The signer has pending transactions the RPC does not let us inspect (no pending block contents, no
+ * txpool): one of them may be an earlier run's registration, so nothing is sent.
+ */
+export class PendingTransactionsError extends PhalaChainError {
+  override name = "PendingTransactionsError";
+  constructor(
+    readonly signer: `0x${string}`,
+    readonly pendingCount: number,
+    readonly chainId: number,
+    readonly rpcOrigin: string,
+  ) {
+    super(
+      `The signer ${signer} has ${pendingCount} pending transaction(s) on chain ${chainId} that ${rpcOrigin} does not ` +
+        "let the provider inspect (neither the pending block's transactions nor txpool_content). One may be an " +
+        "addComposeHash or addDevice sent by an earlier run, so nothing was sent, to avoid paying twice. Wait until " +
+        "they are mined or dropped, then run `pulumi up` again.",
+    );
   }
 }
 
@@ -112,12 +155,13 @@ export class TransactionRevertedError extends PhalaChainError {
   constructor(
     readonly transactionHash: `0x${string}` | undefined,
     readonly causeDescription: string,
+    readonly functionName: AppWrite = "addComposeHash",
   ) {
     super(
       transactionHash
-        ? `The addComposeHash transaction ${transactionHash} was mined but reverted (${causeDescription}). ` +
+        ? `The ${functionName} transaction ${transactionHash} was mined but reverted (${causeDescription}). ` +
             "Check that the signer still owns the contract, then run `pulumi up` again."
-        : `addComposeHash would revert (${causeDescription}); nothing was sent. ` +
+        : `${functionName} would revert (${causeDescription}); nothing was sent. ` +
             "Check that the signer owns the contract and has funds for gas, then run `pulumi up` again.",
     );
   }
@@ -132,9 +176,10 @@ export class TransactionSendError extends PhalaChainError {
   constructor(
     readonly transactionHash: `0x${string}`,
     readonly causeDescription: string,
+    readonly functionName: AppWrite = "addComposeHash",
   ) {
     super(
-      `The node rejected the addComposeHash transaction ${transactionHash} (${causeDescription}). ` +
+      `The node rejected the ${functionName} transaction ${transactionHash} (${causeDescription}). ` +
         "It was not retried. Fix the cause (funds for gas, pending transactions of the signer) and run `pulumi up` again; " +
         "an already registered hash is detected and not paid for twice.",
     );
@@ -149,27 +194,9 @@ export class ReceiptTimeoutError extends PhalaChainError {
     readonly timeoutMs: number,
   ) {
     super(
-      `No receipt for the addComposeHash transaction ${transactionHash} within ${timeoutMs} ms. ` +
-        "The transaction may still be mined: run `pulumi up` again later; once it is mined the registration is found " +
-        "on-chain and the update completes without a new transaction.",
-    );
-  }
-}
-
-/** The hash is allowed on-chain, but no `ComposeHashAdded` log for it was found in the searched blocks. */
-export class RegistrationNotFoundError extends PhalaChainError {
-  override name = "RegistrationNotFoundError";
-  constructor(
-    readonly composeHash: `0x${string}`,
-    readonly contract: `0x${string}`,
-    readonly chainId: number,
-    readonly fromBlock: string,
-    readonly toBlock: string,
-  ) {
-    super(
-      `Compose hash ${composeHash} is already allowed on ${contract} (chain ${chainId}), but no ComposeHashAdded ` +
-        `log for it was found in blocks ${fromBlock}..${toBlock}. Pass the registering transaction hash explicitly, ` +
-        "or widen the log search range.",
+      `No receipt for transaction ${transactionHash} within ${timeoutMs} ms. ` +
+        "The transaction may still be mined: run `pulumi up` again; a pending transaction is waited for and a mined " +
+        "registration is found on-chain, so no second transaction is paid for.",
     );
   }
 }

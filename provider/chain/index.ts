@@ -1,6 +1,16 @@
-export { addComposeHashSelector, composeHashAddedEvent, composeHashAddedTopic, dstackAppAbi } from "./abi";
+export {
+  type AppWrite,
+  addComposeHashSelector,
+  addDeviceSelector,
+  composeHashAddedEvent,
+  composeHashAddedTopic,
+  composeHashPolicy,
+  dstackAppAbi,
+  dstackKmsAbi,
+  policyChangedTopic,
+} from "./abi";
 export { checkChainId } from "./check-chain-id";
-export { addComposeHashCalldata, normalizeComposeHash } from "./compose-hash";
+export { addComposeHashCalldata, appCalldata, normalizeComposeHash, normalizeDeviceId } from "./compose-hash";
 export { isComposeHashAddedLog } from "./compose-hash-log";
 export {
   AppContractNotFoundError,
@@ -9,11 +19,12 @@ export {
   ComposeHashEventMissingError,
   InvalidChainParamsError,
   InvalidComposeHashError,
+  type OwnerAction,
   type OwnerActionReason,
   OwnerActionRequiredError,
+  PendingTransactionsError,
   PhalaChainError,
   ReceiptTimeoutError,
-  RegistrationNotFoundError,
   TransactionRevertedError,
   TransactionSendError,
 } from "./errors";
@@ -24,7 +35,11 @@ export {
   type FindRegistrationResult,
   findRegistration,
   type Registration,
+  type RejectedRegistration,
 } from "./find-registration";
+export { type KmsSigningKeyParams, kmsSigningKeyOnChain } from "./kms-signing-key";
+export { findPendingTransaction, type PendingLookup } from "./pending-transaction";
+export { hasCode, readKmsSigningKey } from "./read-app-state";
 export { describeCause, redactRpcUrl, rpcUrlSecrets } from "./redact";
 export {
   type RegisterComposeHashParams,

@@ -1,13 +1,19 @@
 import { createPublicClient, defineChain, getAddress, http, isAddress, type TransactionReceipt } from "viem";
-import { privateKeyToAccount } from "viem/accounts";
+import { type PrivateKeyAccount, privateKeyToAccount } from "viem/accounts";
+import type { AppWrite } from "./abi";
 import { checkChainId } from "./check-chain-id";
-import { addComposeHashCalldata, normalizeComposeHash } from "./compose-hash";
-import { InvalidChainParamsError, OwnerActionRequiredError, RegistrationNotFoundError } from "./errors";
-import { findRegistration } from "./find-registration";
-import { assertAppContract, isComposeHashAllowed, readOwner } from "./read-app-state";
+import { appCalldata, normalizeComposeHash, normalizeDeviceId } from "./compose-hash";
+import {
+  InvalidChainParamsError,
+  type OwnerAction,
+  OwnerActionRequiredError,
+  TransactionRevertedError,
+} from "./errors";
+import { type FindRegistrationResult, findRegistration } from "./find-registration";
+import { assertAppContract, isComposeHashAllowed, isDeviceAllowed, readOwner } from "./read-app-state";
 import { redactRpcUrl, rpcUrlSecrets } from "./redact";
 import type { ChainContext } from "./rpc-call";
-import { sendAddComposeHash } from "./send-add-compose-hash";
+import { sendAppTransaction } from "./send-app-transaction";
 import { assertRegistrationReceipt, isRegistrationReceipt, waitForReceipt } from "./wait-for-receipt";
 
 export interface RegisterComposeHashParams {
@@ -18,6 +24,8 @@ export interface RegisterComposeHashParams {
   appContract: `0x${string}`;
   /** 64 hex with or without 0x, as the API gave it. */
   composeHash: string;
+  /** The 465's `device_id`: the app must allow it (`allowAnyDevice` or `allowedDeviceIds`), else `addDevice` first. */
+  deviceId?: string | undefined;
   /** Signer; absent → never sends, reports what the owner must do. */
   privateKey?: `0x${string}`;
   /** Receipt wait, default 120 000 ms. */
@@ -43,8 +51,10 @@ export interface RegisterComposeHashResult {
   transactionHash: `0x${string}`;
   /** Decimal string of the block that included it. */
   blockNumber: string;
-  /** False when the hash was already registered and the earlier transaction was found. */
+  /** False when an earlier qualifying registration (or a pending transaction of ours) was used. */
   sentTransaction: boolean;
+  /** The `addDevice` transaction, when the CVM's device had to be allowed first. */
+  deviceTransactionHash?: `0x${string}`;
 }
 
 const DEFAULT_RECEIPT_TIMEOUT_MS = 120_000;
@@ -54,17 +64,23 @@ const PRIVATE_KEY_PATTERN = /^0x[0-9a-fA-F]{64}$/;
 
 /**
  * The chain step between the two phases of an env update with changed keys: makes sure `composeHash`
- * is registered on the CVM's DstackApp and returns the registering transaction.
+ * is registered on the CVM's DstackApp by a transaction the API accepts as proof, and that the CVM's
+ * device may boot the app, and returns the registering transaction.
  *
  * 1. The RPC's chain id must equal `expectedChainId` (before anything else).
- * 2. Already allowed → return the earlier `ComposeHashAdded` transaction (no new transaction).
- * 3. No key, or the signer is not `owner()` → `OwnerActionRequiredError` with the calldata to submit.
- * 4. Send `addComposeHash` once (nonce-safe per signer), wait for a successful receipt with the event.
+ * 2. Already allowed → the latest qualifying registration (sent to the app, or executed by its owner
+ *    contract; never the DstackKms factory transaction) is reused without a new transaction.
+ * 3. Device not allowed → `addDevice(device)` is needed first.
+ * 4. No key, or the signer is not `owner()` → `OwnerActionRequiredError` with the calldata to submit.
+ * 5. The owner signs: each needed transaction is sent once (a pending one of an earlier run is waited
+ *    for instead), `addDevice` before `addComposeHash`, and must succeed; the registration must carry
+ *    the app's `ComposeHashAdded` log.
  */
 export async function registerComposeHash(
   params: RegisterComposeHashParams,
 ): Promise<RegisterComposeHashResult> {
   const composeHash = normalizeComposeHash(params.composeHash);
+  const deviceId = params.deviceId ? normalizeDeviceId(params.deviceId) : undefined;
   const validated = validateParams(params);
   const { contract, timeoutMs, pollIntervalMs } = validated;
   const progress = params.onProgress;
@@ -91,48 +107,60 @@ export async function registerComposeHash(
     if (resumed) return resumed;
   }
 
+  const owner = await readOwner(context, contract);
+  const deviceAllowed = deviceId === undefined ? true : await isDeviceAllowed(context, contract, deviceId);
+  if (deviceAllowed === undefined) {
+    progress?.(
+      `The app contract ${contract} has no device policy (allowAnyDevice/allowedDeviceIds); device not checked`,
+    );
+  }
+
+  let search: FindRegistrationResult | undefined;
   if (await isComposeHashAllowed(context, contract, composeHash)) {
-    progress?.(`Compose hash ${composeHash} is already allowed on ${contract}; looking up its registration`);
-    const found = await findRegistration(context, {
+    progress?.(
+      `Compose hash ${composeHash} is already allowed on ${contract}; looking for a qualifying registration`,
+    );
+    search = await findRegistration(context, {
       contract,
       composeHash,
+      owner,
       windowBlocks: params.logWindowBlocks,
       maxBlocks: params.logSearchBlocks,
       onProgress: progress,
     });
-    if (!found.registration) {
-      throw new RegistrationNotFoundError(
-        composeHash,
-        contract,
-        chainId,
-        found.fromBlock.toString(),
-        found.toBlock.toString(),
+    for (const rejected of search.rejected) {
+      progress?.(
+        `Transaction ${rejected.transactionHash} added the hash but does not qualify: ${rejected.reason}`,
       );
     }
-    progress?.(
-      `Found registration in transaction ${found.registration.transactionHash} (block ${found.registration.blockNumber})`,
-    );
+  }
+  const found = search?.registration;
+  if (found && deviceAllowed !== false) {
+    progress?.(`Found registration in transaction ${found.transactionHash} (block ${found.blockNumber})`);
     return {
-      transactionHash: found.registration.transactionHash,
-      blockNumber: found.registration.blockNumber.toString(),
+      transactionHash: found.transactionHash,
+      blockNumber: found.blockNumber.toString(),
       sentTransaction: false,
     };
   }
 
-  const owner = await readOwner(context, contract);
-  const calldata = addComposeHashCalldata(composeHash);
-  if (!params.privateKey) {
-    throw new OwnerActionRequiredError({ composeHash, contract, chainId, calldata, owner });
-  }
-  const account = privateKeyToAccount(params.privateKey);
-  if (account.address.toLowerCase() !== owner.toLowerCase()) {
+  const needed: [AppWrite, `0x${string}`][] = [];
+  if (deviceAllowed === false && deviceId) needed.push(["addDevice", deviceId]);
+  if (!found) needed.push(["addComposeHash", composeHash]);
+  const account = params.privateKey ? privateKeyToAccount(params.privateKey) : undefined;
+  if (!account || account.address.toLowerCase() !== owner.toLowerCase()) {
     throw new OwnerActionRequiredError({
       composeHash,
       contract,
       chainId,
-      calldata,
       owner,
-      signer: account.address,
+      signer: account?.address,
+      actions: needed.map(([functionName, argument]) => ({
+        functionName,
+        argument,
+        calldata: appCalldata(functionName, argument),
+      })) satisfies OwnerAction[],
+      note: ownerActionNote(deviceAllowed === false ? deviceId : undefined, search),
     });
   }
 
@@ -142,20 +170,72 @@ export async function registerComposeHash(
     nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
     rpcUrls: { default: { http: [params.rpcUrl] } },
   });
-  const transactionHash = await sendAddComposeHash(context, {
-    rpcUrl: params.rpcUrl,
-    chain,
-    transport,
-    account,
-    contract,
-    composeHash,
-    onProgress: progress,
-  });
-  progress?.(`Waiting for the receipt of ${transactionHash} (up to ${timeoutMs} ms)`);
-  const receipt = await waitForReceipt(context, { transactionHash, timeoutMs, pollIntervalMs });
-  assertRegistrationReceipt(receipt, contract, composeHash);
-  progress?.(`Compose hash ${composeHash} registered in block ${receipt.blockNumber}`);
-  return { transactionHash, blockNumber: receipt.blockNumber.toString(), sentTransaction: true };
+  const send = (functionName: AppWrite, argument: `0x${string}`) =>
+    sendAppTransaction(context, {
+      rpcUrl: params.rpcUrl,
+      chain,
+      transport,
+      account: account as PrivateKeyAccount,
+      contract,
+      functionName,
+      argument,
+      onProgress: progress,
+    });
+  const sent = [];
+  for (const [functionName, argument] of needed)
+    sent.push({ functionName, ...(await send(functionName, argument)) });
+  const wait = async (transactionHash: `0x${string}`) => {
+    progress?.(`Waiting for the receipt of ${transactionHash} (up to ${timeoutMs} ms)`);
+    return waitForReceipt(context, { transactionHash, timeoutMs, pollIntervalMs });
+  };
+
+  let deviceTransactionHash: `0x${string}` | undefined;
+  let registration:
+    | { transactionHash: `0x${string}`; blockNumber: string; sentTransaction: boolean }
+    | undefined = found && {
+    transactionHash: found.transactionHash,
+    blockNumber: found.blockNumber.toString(),
+    sentTransaction: false,
+  };
+  for (const tx of sent) {
+    const receipt = await wait(tx.transactionHash);
+    if (tx.functionName === "addDevice") {
+      if (receipt.status !== "success")
+        throw new TransactionRevertedError(tx.transactionHash, "status reverted", "addDevice");
+      deviceTransactionHash = tx.transactionHash;
+      progress?.(`Device ${deviceId} allowed in block ${receipt.blockNumber}`);
+    } else {
+      assertRegistrationReceipt(receipt, contract, composeHash);
+      progress?.(`Compose hash ${composeHash} registered in block ${receipt.blockNumber}`);
+      registration = {
+        transactionHash: tx.transactionHash,
+        blockNumber: receipt.blockNumber.toString(),
+        sentTransaction: tx.sent,
+      };
+    }
+  }
+  if (!registration)
+    throw new InvalidChainParamsError("composeHash", "internal: no registration was sent or found");
+  return { ...registration, ...(deviceTransactionHash ? { deviceTransactionHash } : {}) };
+}
+
+/** Why the owner must act beyond an unregistered hash: a device to allow, or an allowed hash without proof. */
+function ownerActionNote(
+  deviceId: `0x${string}` | undefined,
+  search: FindRegistrationResult | undefined,
+): string | undefined {
+  const notes: string[] = [];
+  if (deviceId)
+    notes.push(`The CVM's device ${deviceId} is not allowed by the app (allowAnyDevice is false).`);
+  if (search && !search.registration) {
+    const rejected = search.rejected.map((r) => `${r.transactionHash} (${r.reason})`).join("; ");
+    notes.push(
+      `The hash is already allowed, but no transaction in blocks ${search.fromBlock}..${search.toBlock} proves it the way ` +
+        "the API checks it (a successful transaction to the app contract, or executed by its owner contract, with the " +
+        `app's ComposeHashAdded log)${rejected ? `; found only ${rejected}` : ""}. A new addComposeHash is that proof.`,
+    );
+  }
+  return notes.length > 0 ? notes.join(" ") : undefined;
 }
 
 /**

@@ -1,4 +1,10 @@
 export { MissingApiKeyError, requireApiKey } from "./missing-api-key-error";
+export {
+  InvalidPrivateKeyError,
+  normalizePrivateKey,
+  PRIVATE_KEY_PROBLEMS,
+  privateKeyProblem,
+} from "./private-key";
 export { namespacedGetter, resolvePhalaSettings } from "./resolve-settings";
 export {
   type EnvironmentVariables,

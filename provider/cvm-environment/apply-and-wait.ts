@@ -1,10 +1,11 @@
 import { encryptEnv, strip0x } from "../crypto";
 import { applyEnv } from "./apply-env";
+import { envKeysToSend } from "./env-keys-order";
 import { resolveEnvPublicKey } from "./env-public-key";
 import type { ApplyOptions } from "./inputs";
 import type { ComputedOutputs } from "./outputs";
 import type { FlowContext } from "./ports";
-import type { ResolvedCvm } from "./resolve-cvm";
+import { currentAllowedEnvs, type ResolvedCvm } from "./resolve-cvm";
 import { waitForOperation } from "./wait-for-operation";
 
 export type EnvPayload =
@@ -16,14 +17,17 @@ export async function applyAndWait(
   ctx: FlowContext,
   cvm: ResolvedCvm,
   payload: EnvPayload,
-  options: Pick<ApplyOptions, "waitForReady" | "readyTimeoutSeconds" | "verifyComposeHash">,
+  options: Pick<
+    ApplyOptions,
+    "waitForReady" | "readyTimeoutSeconds" | "verifyComposeHash" | "allowUnverifiedEnvPublicKey"
+  >,
 ): Promise<ComputedOutputs> {
   let encryptedEnv: string;
   let envKeys: string[];
   let publicKey: { hex: string; verified: boolean } | undefined;
   if (payload.kind === "plain") {
     envKeys = Object.keys(payload.env).sort();
-    const key = await resolveEnvPublicKey(ctx.api, cvm);
+    const key = await resolveEnvPublicKey(ctx, cvm, options.allowUnverifiedEnvPublicKey);
     publicKey = key;
     encryptedEnv = encryptEnv(
       envKeys.map((name) => ({ key: name, value: payload.env[name] as string })),
@@ -36,7 +40,7 @@ export async function applyAndWait(
 
   const applied = await applyEnv(ctx, cvm, {
     encryptedEnv,
-    envKeys,
+    envKeys: envKeysToSend(await currentAllowedEnvs(ctx.api, cvm), envKeys),
     verifyComposeHash: options.verifyComposeHash,
   });
   ctx.report(`Update accepted (operation ${applied.correlationId})`);
@@ -49,8 +53,8 @@ export async function applyAndWait(
       timeoutSeconds: options.readyTimeoutSeconds,
     });
     // Unchanged keys keep the compose hash, and a two-phase change named it; only a single-phase key
-    // change leaves the new hash to be read from the CVM.
-    if (applied.allowedEnvsChanged && !applied.composeHash) {
+    // change (or an answer that did not say) leaves the new hash to be read from the CVM.
+    if (applied.allowedEnvsChanged !== false && !applied.composeHash) {
       composeHash = (await ctx.api.getCvm(cvm.canonicalId)).composeHash ?? composeHash;
     }
   }

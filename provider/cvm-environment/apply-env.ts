@@ -8,14 +8,15 @@ import type { ResolvedCvm } from "./resolve-cvm";
 export interface ApplyRequest {
   /** Hex ciphertext of the complete env set; phase 2 resends exactly these bytes. */
   readonly encryptedEnv: string;
-  /** Sorted keys: the new `allowed_envs`. */
+  /** The new `allowed_envs`: sorted, or the CVM's own order when the set is unchanged. */
   readonly envKeys: readonly string[];
   readonly verifyComposeHash: boolean;
 }
 
 export interface Applied {
   readonly correlationId: string;
-  readonly allowedEnvsChanged: boolean;
+  /** undefined when the server did not say. */
+  readonly allowedEnvsChanged: boolean | undefined;
   /** The compose hash registered for this change, when the keys changed through the two-phase flow. */
   readonly composeHash?: string;
   readonly registrationTransactionHash?: string;
@@ -33,12 +34,14 @@ export async function applyEnv(ctx: FlowContext, cvm: ResolvedCvm, request: Appl
   for (;;) {
     let decision = decideNext(state, outcome, limits);
     if (decision.next.kind === "register") {
-      const { composeHash, appId, chainId } = decision.next;
-      ctx.report(`Allowed keys change needs compose hash ${composeHash} registered on chain ${chainId}`);
+      const { kind: _, ...registrationRequest } = decision.next;
+      ctx.report(
+        `Allowed keys change needs compose hash ${registrationRequest.composeHash} registered on chain ${registrationRequest.chainId}`,
+      );
       const registration = await registerForCvm(
         ctx,
         cvm,
-        { composeHash, appId, chainId },
+        registrationRequest,
         envKeys,
         request.verifyComposeHash,
       );
@@ -47,10 +50,15 @@ export async function applyEnv(ctx: FlowContext, cvm: ResolvedCvm, request: Appl
           ? `Registered in transaction ${registration.transactionHash}`
           : `Already registered in transaction ${registration.transactionHash}; no new transaction sent`,
       );
-      decision = afterRegistration(decision.state, composeHash, registration.transactionHash, {
-        contract: registration.contract,
-        chainId,
-      });
+      decision = afterRegistration(
+        decision.state,
+        registrationRequest.composeHash,
+        registration.transactionHash,
+        {
+          contract: registration.contract,
+          chainId: registrationRequest.chainId,
+        },
+      );
     }
     state = decision.state;
     const next = decision.next;

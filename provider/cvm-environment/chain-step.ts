@@ -6,6 +6,8 @@ import { bareAppId, type ResolvedCvm } from "./resolve-cvm";
 export interface RegistrationRequest {
   readonly composeHash: string;
   readonly appId: string;
+  /** The 465's `device_id`: the app must allow it (else `addDevice` goes first). */
+  readonly deviceId?: string;
   readonly chainId: number;
 }
 
@@ -45,6 +47,7 @@ export async function registerForCvm(
     expectedChainId: request.chainId,
     appContract,
     composeHash: request.composeHash,
+    ...(request.deviceId ? { deviceId: request.deviceId } : {}),
     ...(ctx.signer.privateKey ? { privateKey: ctx.signer.privateKey } : {}),
     ...(ctx.timing.receiptTimeoutMs ? { receiptTimeoutMs: ctx.timing.receiptTimeoutMs } : {}),
     ...(ctx.timing.receiptPollIntervalMs ? { pollIntervalMs: ctx.timing.receiptPollIntervalMs } : {}),

@@ -16,22 +16,43 @@ const withoutNulls = (props: Props): Props =>
 
 const failuresOf = (error: z.ZodError): CheckFailure[] => flatten(error.issues, []);
 
+/**
+ * The engine prints a failure that names a property as `property <name> value <input value> has a
+ * problem`, the whole input and secrets included (pulumi `issueCheckFailures`). So no failure names a
+ * property: the reason starts with the property path, and the engine prints nothing else.
+ */
+const failure = (path: string, reason: string): CheckFailure => ({
+  property: "",
+  reason: `${path}: ${reason}`,
+});
+
 /** Unions of "unknown or real value" report the real branch, which has the useful message. */
 function flatten(issues: readonly z.core.$ZodIssue[], prefix: PropertyKey[]): CheckFailure[] {
   return issues.flatMap((issue) => {
     const path = [...prefix, ...issue.path];
     const realBranch = issue.code === "invalid_union" ? issue.errors.at(-1) : undefined;
     if (realBranch !== undefined && realBranch.length > 0) return flatten(realBranch, path);
-    return [
-      {
-        property: path.length > 0 ? path.map(String).join(".") : "inputs",
-        // zod builds messages from the schema, never from the rejected input, and the schema's own
-        // messages are fixed strings: no value can reach a reason.
-        reason: issue.message,
-      },
-    ];
+    const where = path.length > 0 ? path.map(String).join(".") : "inputs";
+    // Property names are no secret; their values never reach a reason.
+    if (issue.code === "unrecognized_keys") {
+      return issue.keys.map((key) => failure(key, `is not an input of CvmEnvironment (${KNOWN_INPUTS})`));
+    }
+    // zod builds messages from the schema, never from the rejected input, and the schema's own
+    // messages are fixed strings: no value can reach a reason.
+    return [failure(where, issue.message)];
   });
 }
+
+const KNOWN_INPUTS = Object.keys(ProgramInputsSchema.shape).join(", ");
+
+/** What a failed check hands back: only the inputs that hold no secret and are known to the schema. */
+const SECRET_INPUTS: ReadonlySet<string> = new Set(["env", "encryptedEnv", "privateKey", "rpcUrl"]);
+const reportableInputs = (raw: Props): Props =>
+  Object.fromEntries(
+    Object.entries(raw).filter(
+      ([key]) => Object.hasOwn(ProgramInputsSchema.shape, key) && !SECRET_INPUTS.has(key),
+    ),
+  );
 
 /**
  * Validates the program's inputs and derives the non-secret diff helpers: `envKeys` (sorted) and
@@ -41,15 +62,15 @@ export function checkCvmEnvironment(olds: unknown, news: unknown): CheckResult {
   const previous = asRecord(olds) ?? {};
   const raw = withoutNulls(asRecord(news) ?? {});
   const parsed = ProgramInputsSchema.safeParse(raw);
-  if (!parsed.success) return { inputs: raw, failures: failuresOf(parsed.error) };
+  if (!parsed.success) return { inputs: reportableInputs(raw), failures: failuresOf(parsed.error) };
 
   const inputs = parsed.data;
   const failures = modeFailures(inputs);
-  if (failures.length > 0) return { inputs: raw, failures };
+  if (failures.length > 0) return { inputs: reportableInputs(raw), failures };
 
   const derived =
     inputs.encryptedEnv !== undefined ? preEncryptedKeys(inputs, previous) : envKeysOf(inputs, previous);
-  if ("failures" in derived) return { inputs: raw, failures: derived.failures };
+  if ("failures" in derived) return { inputs: reportableInputs(raw), failures: derived.failures };
   return { inputs: structSafe({ ...inputs, ...derived }) };
 }
 
@@ -57,20 +78,16 @@ function modeFailures(inputs: ProgramInputs): CheckFailure[] {
   const hasEnv = inputs.env !== undefined;
   const hasEncrypted = inputs.encryptedEnv !== undefined;
   if (hasEnv && hasEncrypted) {
-    return [
-      { property: "encryptedEnv", reason: "env and encryptedEnv are mutually exclusive; set one of them" },
-    ];
+    return [failure("encryptedEnv", "env and encryptedEnv are mutually exclusive; set one of them")];
   }
   if (!hasEnv && !hasEncrypted) {
-    return [{ property: "env", reason: "set env (a map of values), or encryptedEnv together with envKeys" }];
+    return [failure("env", "set env (a map of values), or encryptedEnv together with envKeys")];
   }
   if (hasEnv && inputs.envKeys !== undefined) {
-    return [
-      { property: "envKeys", reason: "envKeys is derived from env; set it only together with encryptedEnv" },
-    ];
+    return [failure("envKeys", "envKeys is derived from env; set it only together with encryptedEnv")];
   }
   if (hasEncrypted && inputs.envKeys === undefined) {
-    return [{ property: "envKeys", reason: "encryptedEnv needs envKeys, the keys it contains" }];
+    return [failure("envKeys", "encryptedEnv needs envKeys, the keys it contains")];
   }
   return [];
 }
@@ -103,7 +120,5 @@ function preEncryptedKeys(inputs: ProgramInputs, previous: Props): Derived | { f
 
 const envFailure =
   (property: string) =>
-  ({ key, problem }: { key: string; problem: string }): CheckFailure => ({
-    property,
-    reason: key ? `key ${JSON.stringify(key)} ${problem}` : problem,
-  });
+  ({ key, problem }: { key: string; problem: string }): CheckFailure =>
+    failure(property, key ? `key ${JSON.stringify(key)} ${problem}` : problem);

@@ -15,7 +15,7 @@ export async function verifyComposeHashForKeys(
 ): Promise<void> {
   const composeFile = await api.getComposeFile(cvmId);
   const keys = [...envKeys].sort();
-  const expected = composeHash({ ...composeFile, allowed_envs: keys });
-  const received = strip0x(requestedHash.trim()).toLowerCase();
-  if (expected !== received) throw new ComposeHashMismatchError(expected, received, keys);
+  const computed = composeHash({ ...composeFile, allowed_envs: keys });
+  const requested = strip0x(requestedHash.trim()).toLowerCase();
+  if (computed !== requested) throw new ComposeHashMismatchError(requested, computed, keys);
 }

@@ -1,6 +1,7 @@
+import { kmsSigningKeyOnChain } from "../chain";
 import { parseEnvPublicKey, strip0x, verifyEnvPublicKeySignature } from "../crypto";
 import { EnvPublicKeyError } from "./errors";
-import type { CvmEnvironmentApi } from "./ports";
+import type { FlowContext } from "./ports";
 import type { ResolvedCvm } from "./resolve-cvm";
 
 export interface EnvPublicKey {
@@ -11,25 +12,46 @@ export interface EnvPublicKey {
   readonly verified: boolean;
 }
 
+/** The chain names `GET /kms/on-chain/{chain}` accepts, by chain id. */
+const ON_CHAIN_KMS_CHAINS: Readonly<Record<number, string>> = { 1: "ethereum", 8453: "base" };
+
 /**
  * The CVM's env-encryption key. When the KMS signing key is known the signed KMS endpoint is used and
  * its signature must verify (and agree with any key in the CVM detail); a bad signature is refused.
- * Without a KMS key the key from the CVM detail (or the unsigned endpoint answer) is used unverified.
+ *
+ * For an on-chain KMS the signing key is always looked up: the CVM detail's `kms_info.k256_pubkey`,
+ * else the API's `GET /kms/on-chain/{chain}` entry whose contract is the CVM's DstackKms, else
+ * `DstackKms.kmsInfo()` read over the chain RPC. A key that cannot be verified is refused unless
+ * `allowUnverified` (the `allowUnverifiedEnvPublicKey` input) is set. For the Phala-operated KMS the
+ * key is verified when the detail names the signing key and used as given otherwise.
  */
-export async function resolveEnvPublicKey(api: CvmEnvironmentApi, cvm: ResolvedCvm): Promise<EnvPublicKey> {
+export async function resolveEnvPublicKey(
+  ctx: FlowContext,
+  cvm: ResolvedCvm,
+  allowUnverified: boolean,
+): Promise<EnvPublicKey> {
   const kmsInfo = cvm.detail.kmsInfo;
   const fromDetail = cvm.detail.envPublicKey ?? kmsInfo?.encryptedEnvPubkey;
-  const kmsPublicKey = kmsInfo?.k256Pubkey;
   const kms = kmsInfo?.slug ?? kmsInfo?.id ?? cvm.kmsType;
+  const onChain = cvm.chainId !== undefined;
+  const lookups: string[] = [];
+  const kmsPublicKey = kmsInfo?.k256Pubkey ?? (onChain ? await kmsSigningKey(ctx, cvm, lookups) : undefined);
 
   if (kmsPublicKey && cvm.appId && kms) {
-    const signed = await api.getAppEnvEncryptPubkey(kms, cvm.appId);
-    const valid = verifyEnvPublicKeySignature({
-      appId: cvm.appId,
-      publicKey: signed.publicKey,
-      signature: signed.signature,
-      kmsPublicKey,
-    });
+    const signed = await ctx.api.getAppEnvEncryptPubkey(kms, cvm.appId);
+    let valid: boolean;
+    try {
+      valid = verifyEnvPublicKeySignature({
+        appId: cvm.appId,
+        publicKey: signed.publicKey,
+        signature: signed.signature,
+        kmsPublicKey,
+      });
+    } catch (error) {
+      throw new EnvPublicKeyError(
+        `The KMS signing key ${kmsPublicKey} or the env public key is malformed (${(error as Error).message}); refusing to encrypt.`,
+      );
+    }
     if (!valid) {
       throw new EnvPublicKeyError(
         `The env public key for app ${cvm.appId} is not signed by the KMS key ${kmsPublicKey}; refusing to encrypt to it.`,
@@ -43,14 +65,72 @@ export async function resolveEnvPublicKey(api: CvmEnvironmentApi, cvm: ResolvedC
     }
     return { ...key, verified: true };
   }
+  if (onChain && !allowUnverified) {
+    throw new EnvPublicKeyError(
+      `The env public key of CVM ${cvm.canonicalId} cannot be verified: the KMS signing key of its on-chain KMS ` +
+        `was not found (${lookups.join("; ") || "no app id or KMS to ask"}). Nothing was encrypted or sent. ` +
+        "Configure an RPC URL for the KMS's chain (phala:rpcUrl, ETH_RPC_URL or the rpcUrl input) so the key can be " +
+        "read from DstackKms.kmsInfo(), or set allowUnverifiedEnvPublicKey: true to encrypt to the key the API reports.",
+    );
+  }
+  if (onChain)
+    ctx.report(`Env public key not verified (allowUnverifiedEnvPublicKey: true): ${lookups.join("; ")}`);
   if (fromDetail) return { ...parse(fromDetail), verified: false };
   if (cvm.appId && kms) {
-    const unsigned = await api.getAppEnvEncryptPubkey(kms, cvm.appId);
+    const unsigned = await ctx.api.getAppEnvEncryptPubkey(kms, cvm.appId);
     return { ...parse(unsigned.publicKey), verified: false };
   }
   throw new EnvPublicKeyError(
     `CVM ${cvm.canonicalId} reports no env public key and no app id/KMS to ask for one.`,
   );
+}
+
+/**
+ * The on-chain KMS's signing key from the API's on-chain KMS list, else from `DstackKms.kmsInfo()`.
+ * Each lookup that finds nothing adds a line to `lookups` (for the error); RPC and API failures are
+ * recorded the same way, since another source may still answer.
+ */
+async function kmsSigningKey(
+  ctx: FlowContext,
+  cvm: ResolvedCvm,
+  lookups: string[],
+): Promise<string | undefined> {
+  const kmsContract = cvm.detail.kmsInfo?.dstackKmsAddress;
+  const chainId = cvm.chainId;
+  if (!kmsContract || chainId === undefined) {
+    lookups.push("the CVM detail names no DstackKms contract");
+    return undefined;
+  }
+  const chain =
+    cvm.kmsType === "ethereum" || cvm.kmsType === "base" ? cvm.kmsType : ON_CHAIN_KMS_CHAINS[chainId];
+  if (chain) {
+    try {
+      const detail = await ctx.api.getKmsOnChainDetail(chain);
+      const entry = detail.contracts.find(
+        (c) => c.contractAddress.toLowerCase() === kmsContract.toLowerCase() && c.chainId === chainId,
+      );
+      if (entry?.k256Pubkey) return entry.k256Pubkey;
+      lookups.push(`GET /kms/on-chain/${chain} lists no signing key for ${kmsContract} on chain ${chainId}`);
+    } catch (error) {
+      lookups.push(`GET /kms/on-chain/${chain} failed: ${(error as Error).message}`);
+    }
+  }
+  const rpcUrl = ctx.signer.rpcUrl ?? cvm.detail.kmsInfo?.rpcEndpoint;
+  if (!rpcUrl) {
+    lookups.push("no chain RPC URL to read DstackKms.kmsInfo()");
+    return undefined;
+  }
+  try {
+    const key = await kmsSigningKeyOnChain({ rpcUrl, expectedChainId: chainId, kmsContract });
+    if (key) {
+      ctx.report(`KMS signing key read from DstackKms.kmsInfo() at ${kmsContract} (chain ${chainId})`);
+      return key;
+    }
+    lookups.push(`DstackKms.kmsInfo() at ${kmsContract} holds no signing key`);
+  } catch (error) {
+    lookups.push(`reading DstackKms.kmsInfo() at ${kmsContract} failed: ${(error as Error).message}`);
+  }
+  return undefined;
 }
 
 const normalize = (hex: string) => strip0x(hex.trim()).toLowerCase();

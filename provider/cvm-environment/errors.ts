@@ -30,14 +30,16 @@ export class ChainTargetMismatchError extends CvmEnvironmentError {
 export class ComposeHashMismatchError extends CvmEnvironmentError {
   override name = "ComposeHashMismatchError";
   constructor(
-    readonly expected: string,
-    readonly received: string,
+    /** What the API asks to register (the 465's compose_hash). */
+    readonly requested: string,
+    /** What the CVM's compose file with the new allowed_envs hashes to (the official SDK's algorithm). */
+    readonly computed: string,
     keys: readonly string[],
   ) {
     super(
-      `The API asked to register compose hash ${received}, but the CVM's compose file with allowed_envs ` +
-        `[${keys.join(", ")}] hashes to ${expected}. Nothing was signed. If the compose file serialisation is ` +
-        "known to differ, set verifyComposeHash: false to skip this check.",
+      `The API expects compose hash ${requested} to be registered, but the CVM's compose file with allowed_envs ` +
+        `[${keys.join(", ")}] hashes to ${computed} (the official SDK's algorithm). Nothing was signed. If the ` +
+        "compose file serialisation is known to differ, set verifyComposeHash: false to skip this check.",
     );
   }
 }

@@ -1,13 +1,15 @@
 import { z } from "zod";
+import { cvmIdProblem } from "../api";
+import { privateKeyProblem } from "../config";
+import { satisfies } from "../rule";
 import { UNKNOWN } from "./unknown";
 
 const orUnknown = <T extends z.ZodType>(schema: T) => z.union([z.literal(UNKNOWN), schema]);
 
 const HEX_BYTES = /^(0x)?([0-9a-fA-F]{2})+$/;
-const PRIVATE_KEY = /^(0x)?[0-9a-fA-F]{64}$/;
 
 /** Messages are fixed strings: a failing secret input must never be echoed into a reason. */
-const cvmId = z.string().trim().min(1, "must be a non-empty CVM identifier");
+const cvmId = z.string({ error: "must be a CVM identifier" }).trim().superRefine(satisfies(cvmIdProblem));
 const envMap = z.record(z.string(), orUnknown(z.string({ error: "every env value must be a string" })), {
   error: "must be a map of string values",
 });
@@ -15,9 +17,11 @@ const encryptedEnv = z.string({ error: "must be a hex string" }).regex(HEX_BYTES
 const envKeys = z.array(z.string({ error: "every key must be a string" }), {
   error: "must be a list of keys",
 });
+/** Surrounding whitespace (a trailing newline from a file) is dropped; the range is checked here, before any request. */
 const privateKey = z
   .string({ error: "must be a 32-byte hex private key" })
-  .regex(PRIVATE_KEY, "must be a 32-byte hex private key");
+  .trim()
+  .superRefine(satisfies(privateKeyProblem));
 const rpcUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
 const flag = z.boolean({ error: "must be a boolean" });
 const readyTimeoutSeconds = z
@@ -26,8 +30,8 @@ const readyTimeoutSeconds = z
   .min(1, "must be at least 1 second")
   .max(86_400, "must be at most 86400 seconds");
 
-/** What the program sends to `check`: any value may still be unknown during preview. */
-export const ProgramInputsSchema = z.object({
+/** What the program sends to `check`: any value may still be unknown during preview; no other property. */
+export const ProgramInputsSchema = z.strictObject({
   cvmId: orUnknown(cvmId),
   env: orUnknown(envMap).optional(),
   encryptedEnv: orUnknown(encryptedEnv).optional(),
@@ -37,6 +41,7 @@ export const ProgramInputsSchema = z.object({
   waitForReady: orUnknown(flag).optional(),
   readyTimeoutSeconds: orUnknown(readyTimeoutSeconds).optional(),
   verifyComposeHash: orUnknown(flag).optional(),
+  allowUnverifiedEnvPublicKey: orUnknown(flag).optional(),
   adoptExistingEnv: orUnknown(flag).optional(),
 });
 export type ProgramInputs = z.infer<typeof ProgramInputsSchema>;
@@ -53,6 +58,7 @@ export const CheckedInputsSchema = z.object({
   waitForReady: flag.optional(),
   readyTimeoutSeconds: readyTimeoutSeconds.optional(),
   verifyComposeHash: flag.optional(),
+  allowUnverifiedEnvPublicKey: flag.optional(),
   adoptExistingEnv: flag.optional(),
 });
 export type CheckedInputs = z.infer<typeof CheckedInputsSchema>;
@@ -65,6 +71,7 @@ export const DEFAULTS = {
   waitForReady: true,
   readyTimeoutSeconds: 600,
   verifyComposeHash: true,
+  allowUnverifiedEnvPublicKey: false,
   adoptExistingEnv: false,
 } as const;
 
@@ -72,6 +79,7 @@ export interface ApplyOptions {
   readonly waitForReady: boolean;
   readonly readyTimeoutSeconds: number;
   readonly verifyComposeHash: boolean;
+  readonly allowUnverifiedEnvPublicKey: boolean;
   readonly adoptExistingEnv: boolean;
 }
 
@@ -79,5 +87,6 @@ export const applyOptionsOf = (inputs: Partial<CheckedInputs>): ApplyOptions => 
   waitForReady: inputs.waitForReady ?? DEFAULTS.waitForReady,
   readyTimeoutSeconds: inputs.readyTimeoutSeconds ?? DEFAULTS.readyTimeoutSeconds,
   verifyComposeHash: inputs.verifyComposeHash ?? DEFAULTS.verifyComposeHash,
+  allowUnverifiedEnvPublicKey: inputs.allowUnverifiedEnvPublicKey ?? DEFAULTS.allowUnverifiedEnvPublicKey,
   adoptExistingEnv: inputs.adoptExistingEnv ?? DEFAULTS.adoptExistingEnv,
 });

@@ -27,7 +27,13 @@ export async function sendPatch(
     }
     // A 465 without kms_info but for a CVM whose detail names a chain is still an on-chain case.
     const chainId = result.kmsInfo ? result.kmsInfo.chainId : (cvm.chainId ?? null);
-    return { kind: "precondition_required", composeHash: result.composeHash, appId: result.appId, chainId };
+    return {
+      kind: "precondition_required",
+      composeHash: result.composeHash,
+      appId: result.appId,
+      ...(result.deviceId ? { deviceId: result.deviceId } : {}),
+      chainId,
+    };
   } catch (error) {
     if (!(error instanceof PhalaApiError)) throw error;
     return { kind: "rejected", reason: reasonOf(error), message: error.message, error };

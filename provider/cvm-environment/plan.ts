@@ -5,11 +5,18 @@
 
 /** What a PATCH answered, reduced to what the flow needs. */
 export type PatchOutcome =
-  | { readonly kind: "accepted"; readonly correlationId: string; readonly allowedEnvsChanged: boolean }
+  | {
+      readonly kind: "accepted";
+      readonly correlationId: string;
+      /** undefined when the server left `allowed_envs_changed` out. */
+      readonly allowedEnvsChanged: boolean | undefined;
+    }
   | {
       readonly kind: "precondition_required";
       readonly composeHash: string;
       readonly appId: string;
+      /** The 465's `device_id`, when it names one: the app must allow it too. */
+      readonly deviceId?: string;
       /** null when the KMS is not governed on-chain (PHALA KMS). */
       readonly chainId: number | null;
     }
@@ -24,7 +31,7 @@ export type RejectionReason =
   | "compose_hash_invalid" // 466
   | "tx_verification_failed" // 467
   | "hash_not_allowed" // 468
-  | "busy" // 409 after the client's own retries
+  | "busy" // 409: another operation is running (the API client leaves it to the flow)
   | "other";
 
 /** The extra phase-2 fields; absent in phase 1. */
@@ -45,6 +52,8 @@ export interface FlowState {
   readonly invalidHashRestarts: number;
   readonly txVerificationRetries: number;
   readonly busyRetries: number;
+  /** Time scheduled between busy answers so far, reported when the flow gives up. */
+  readonly busyWaitedMs: number;
 }
 
 export interface FlowLimits {
@@ -66,12 +75,17 @@ export const DEFAULT_FLOW_LIMITS: FlowLimits = {
 };
 
 export type NextStep =
-  | { readonly kind: "done"; readonly correlationId: string; readonly allowedEnvsChanged: boolean }
+  | {
+      readonly kind: "done";
+      readonly correlationId: string;
+      readonly allowedEnvsChanged: boolean | undefined;
+    }
   /** Run the chain step for this 465, then send phase 2 with the same ciphertext. */
   | {
       readonly kind: "register";
       readonly composeHash: string;
       readonly appId: string;
+      readonly deviceId?: string;
       readonly chainId: number;
     }
   | { readonly kind: "send"; readonly phase2?: Phase2Fields; readonly delayMs: number; readonly why?: string }
@@ -81,6 +95,7 @@ export const initialFlowState: FlowState = {
   invalidHashRestarts: 0,
   txVerificationRetries: 0,
   busyRetries: 0,
+  busyWaitedMs: 0,
 };
 
 export const backoffDelay = (attempt: number, limits: FlowLimits): number =>
@@ -106,7 +121,7 @@ const pick = ({
   allowedEnvsChanged,
 }: {
   correlationId: string;
-  allowedEnvsChanged: boolean;
+  allowedEnvsChanged: boolean | undefined;
 }) => ({
   correlationId,
   allowedEnvsChanged,
@@ -139,6 +154,7 @@ function preconditionRequired(
       kind: "register",
       composeHash: outcome.composeHash,
       appId: outcome.appId,
+      ...(outcome.deviceId ? { deviceId: outcome.deviceId } : {}),
       chainId: outcome.chainId,
     },
   };
@@ -226,14 +242,25 @@ function rejected(
     case "busy": {
       const attempt = state.busyRetries + 1;
       if (attempt > limits.maxBusyRetries) {
-        return { state, next: { kind: "fail", error: outcome.error } };
+        // The API client does not repeat a busy update itself: these are all the requests sent.
+        const seconds = Math.round(state.busyWaitedMs / 1000);
+        return {
+          state,
+          next: {
+            kind: "fail",
+            message:
+              `the CVM was busy with another operation (HTTP 409) for each of ${attempt} update requests, ` +
+              `with ${seconds} s of waiting between them: ${server}. Run the update again once that operation has finished.`,
+          },
+        };
       }
+      const delayMs = backoffDelay(attempt, limits);
       return {
-        state: { ...state, busyRetries: attempt },
+        state: { ...state, busyRetries: attempt, busyWaitedMs: state.busyWaitedMs + delayMs },
         next: {
           kind: "send",
           ...(state.phase2 ? { phase2: state.phase2 } : {}),
-          delayMs: backoffDelay(attempt, limits),
+          delayMs,
           why: "another operation is running on the CVM; retrying",
         },
       };

@@ -5,7 +5,12 @@ import type { FlowLimits } from "./plan";
 /** The API calls the flow makes: `PhalaClient` in production, a fake in unit tests. */
 export type CvmEnvironmentApi = Pick<
   PhalaClient,
-  "getCvm" | "getComposeFile" | "patchEnvs" | "listOperations" | "getAppEnvEncryptPubkey"
+  | "getCvm"
+  | "getComposeFile"
+  | "patchEnvs"
+  | "listOperations"
+  | "getAppEnvEncryptPubkey"
+  | "getKmsOnChainDetail"
 >;
 
 export type RegisterComposeHash = typeof registerComposeHash;

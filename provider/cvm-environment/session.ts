@@ -1,5 +1,5 @@
 import { PhalaClient } from "../api";
-import { type PhalaSettings, requireApiKey } from "../config";
+import { normalizePrivateKey, type PhalaSettings, requireApiKey } from "../config";
 import type { CvmEnvironmentApi, Signer } from "./ports";
 
 /** Per-resource credentials override stack config and environment variables. */
@@ -8,11 +8,10 @@ export function signerFor(
   perResource: { privateKey?: string; rpcUrl?: string },
 ): Signer {
   const privateKey = perResource.privateKey ?? settings.privateKey;
+  const source = perResource.privateKey !== undefined ? "privateKey" : "phala:privateKey (or PRIVATE_KEY)";
   const rpcUrl = perResource.rpcUrl ?? settings.rpcUrl;
   return {
-    ...(privateKey
-      ? { privateKey: (privateKey.startsWith("0x") ? privateKey : `0x${privateKey}`) as `0x${string}` }
-      : {}),
+    ...(privateKey ? { privateKey: normalizePrivateKey(privateKey, source) } : {}),
     ...(rpcUrl ? { rpcUrl } : {}),
   };
 }

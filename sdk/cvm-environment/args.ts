@@ -23,6 +23,12 @@ export interface CvmEnvironmentArgs {
   /** Check the compose hash to be registered against the CVM's compose file before signing (default true). */
   verifyComposeHash?: pulumi.Input<boolean>;
   /**
+   * For an on-chain KMS, encrypt even when the KMS signature over the CVM's env public key cannot be
+   * checked (no signing key from the CVM detail, the API's on-chain KMS list or `DstackKms.kmsInfo()`).
+   * Default false: such an update fails before anything is encrypted or sent.
+   */
+  allowUnverifiedEnvPublicKey?: pulumi.Input<boolean>;
+  /**
    * Allow creating this resource on a CVM that already allows keys not declared here; they are
    * removed. Without it, create fails and names those keys (default false).
    */

@@ -1,6 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import type { CvmDetail } from "../../provider/api";
+import { type CvmDetail, cvmIdProblem } from "../../provider/api";
+import { satisfies } from "../../provider/rule";
 import {
   type ConnectionArgs,
   connectionArgShape,
@@ -70,7 +71,7 @@ const argsSchema = z.strictObject({
   cvmId: z
     .string({ error: "must be a CVM id, app id, VM UUID, instance id or name (a string)" })
     .trim()
-    .min(1, { error: "must be a CVM id, app id, VM UUID, instance id or name, not empty" }),
+    .superRefine(satisfies(cvmIdProblem)),
   ...connectionArgShape,
 });
 

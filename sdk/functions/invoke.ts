@@ -7,8 +7,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { PhalaClient } from "../../provider/api";
+import { apiUrlProblem, PhalaClient } from "../../provider/api";
 import { PHALA_SETTING_ENV_VARS, requireApiKey, resolvePhalaSettings } from "../../provider/config";
+import { satisfies } from "../../provider/rule";
 import { type ArgumentProblem, InvalidArgumentError } from "./argument-error";
 
 /** Connection arguments every function accepts; each overrides stack config and environment. */
@@ -45,25 +46,6 @@ export interface PhalaInvokeOutputOptions extends PhalaInvokeOptions {
 /** The arguments of a function's Output form: every field may be an `Input`. */
 export type OutputArgs<T> = { [K in keyof T]: pulumi.Input<T[K]> };
 
-const HTTP_URL_PROBLEM =
-  "must be an http(s) URL without credentials, query or fragment, such as https://cloud-api.phala.com/api/v1";
-
-const isHttpUrl = (value: string): boolean => {
-  try {
-    const url = new URL(value);
-    return (
-      (url.protocol === "http:" || url.protocol === "https:") &&
-      url.hostname !== "" &&
-      url.username === "" &&
-      url.password === "" &&
-      url.search === "" &&
-      url.hash === ""
-    );
-  } catch {
-    return false;
-  }
-};
-
 /** zod shape of {@link ConnectionArgs}; spread it into each function's argument schema. */
 export const connectionArgShape = {
   apiKey: z
@@ -76,7 +58,7 @@ export const connectionArgShape = {
   apiUrl: z
     .string({ error: "must be a string" })
     .trim()
-    .refine(isHttpUrl, { error: HTTP_URL_PROBLEM })
+    .superRefine(satisfies(apiUrlProblem))
     .transform((url) => url.replace(/\/+$/, ""))
     .optional(),
 };
@@ -146,12 +128,10 @@ function connect(functionName: string, args: ConnectionArgs, options: PhalaInvok
   );
   const apiKey = args.apiKey ?? requireApiKey(settings);
   const apiUrl = args.apiUrl ?? settings.apiUrl;
-  if (apiUrl !== undefined && !isHttpUrl(apiUrl)) {
+  const problem = apiUrl === undefined ? undefined : apiUrlProblem(apiUrl);
+  if (problem !== undefined) {
     throw new InvalidArgumentError(functionName, [
-      {
-        argument: "apiUrl",
-        problem: `(from phala:apiUrl or ${PHALA_SETTING_ENV_VARS.apiUrl}) ${HTTP_URL_PROBLEM}`,
-      },
+      { argument: "apiUrl", problem: `(from phala:apiUrl or ${PHALA_SETTING_ENV_VARS.apiUrl}) ${problem}` },
     ]);
   }
   return new PhalaClient({

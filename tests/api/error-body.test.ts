@@ -1,7 +1,14 @@
 import assert from "node:assert/strict";
 import { parseErrorBody, parsePreconditionRequired, UnexpectedResponseError } from "../../provider/api";
 import { errorField, validationPath } from "../../provider/api/error-body";
-import { APP_ID, COMPOSE_HASH, DEVICE_ID, kmsInfoJson, precondition465Bodies } from "./helpers/fixtures";
+import {
+  APP_ID,
+  COMPOSE_HASH,
+  DEVICE_ID,
+  docsKmsInfoJson,
+  kmsInfoJson,
+  precondition465Bodies,
+} from "./helpers/fixtures";
 
 const ROUTE = "PATCH /cvms/app_x/envs";
 
@@ -95,16 +102,18 @@ describe("parsePreconditionRequired (465)", () => {
         assert.equal(r.appId, APP_ID);
         assert.equal(r.deviceId, DEVICE_ID);
         assert.equal(r.message, "Compose hash registration required on-chain");
-        assert.deepEqual(r.kmsInfo, {
-          id: "kms_base_prod9",
-          slug: "kms-base-prod9",
-          url: "https://kms.example.test:8000",
-          version: "v0.5.7",
-          chainId: 8453,
-          kmsContractAddress: "0x2f83172A49584C017F2B256F0FB2Dca14126Ba9C",
-          gatewayAppId: null,
-          k256Pubkey: null,
-        });
+        const expected =
+          layout === "C (docs)"
+            ? { chainId: 8453, kmsContractAddress: docsKmsInfoJson.kms_contract_address }
+            : {
+                id: "kms_base_prod9",
+                slug: "kms-base-prod9",
+                url: "https://kms.example.test:8000",
+                version: "v0.5.7",
+                chainId: 8453,
+                kmsContractAddress: "0x2f83172A49584C017F2B256F0FB2Dca14126Ba9C",
+              };
+        assert.deepEqual(r.kmsInfo, expected);
       });
     }
   }
@@ -149,15 +158,20 @@ describe("parsePreconditionRequired (465)", () => {
     }
   });
 
-  it("rejects a kms_info that lacks required keys", () => {
-    const bad = { ...kmsInfoJson, url: undefined };
-    assert.throws(
-      () =>
-        parsePreconditionRequired(
-          { message: "m", compose_hash: COMPOSE_HASH, app_id: APP_ID, kms_info: bad },
-          ROUTE,
-        ),
-      (e: unknown) => e instanceof UnexpectedResponseError && e.issues.some((i) => i.path === "kms_info.url"),
-    );
+  it("requires kms_info.chain_id only: the other KMS fields may be missing", () => {
+    const parse = (kmsInfo: unknown) =>
+      parsePreconditionRequired(
+        { message: "m", compose_hash: COMPOSE_HASH, app_id: APP_ID, kms_info: kmsInfo },
+        ROUTE,
+      );
+    assert.deepEqual(parse({ chain_id: 8453 }).kmsInfo, { chainId: 8453 });
+    assert.deepEqual(parse({ ...kmsInfoJson, chain_id: null }).kmsInfo?.chainId, null);
+    for (const bad of [{ ...kmsInfoJson, chain_id: undefined }, { chain_id: "8453" }, {}]) {
+      assert.throws(
+        () => parse(bad),
+        (e: unknown) =>
+          e instanceof UnexpectedResponseError && e.issues.some((i) => i.path === "kms_info.chain_id"),
+      );
+    }
   });
 });

@@ -43,6 +43,14 @@ describe("PATCH /cvms/{id}/envs", () => {
     assert.equal(req.body, JSON.stringify({ encrypted_env: ENCRYPTED, env_keys: ["A", "B"] }));
   });
 
+  it("202 without allowed_envs_changed → accepted, the flag left out", async () => {
+    server.handle((_req, res) =>
+      json(res, 202, { status: "in_progress", message: "m", correlation_id: "c" }),
+    );
+    const result = await clientFor(server).patchEnvs(APP_ID, { encryptedEnv: ENCRYPTED });
+    assert.deepEqual(result, { kind: "accepted", correlationId: "c", message: "m" });
+  });
+
   it("phase 2 sends compose_hash verbatim and transaction_hash", async () => {
     server.handle((_req, res) =>
       json(res, 202, {
@@ -115,7 +123,6 @@ describe("PATCH /cvms/{id}/envs", () => {
 
   describe("retries", () => {
     for (const [status, body] of [
-      [409, { detail: "Another operation in progress" }],
       [429, { detail: "Too many requests" }],
       [503, { detail: "Service unavailable" }],
     ] as const) {
@@ -152,6 +159,14 @@ describe("PATCH /cvms/{id}/envs", () => {
         );
       });
     }
+
+    it("not retried after a busy 409: the env flow waits that out, so there is one retry layer", async () => {
+      server.handle((_req, res) => json(res, 409, { detail: "Another operation in progress" }));
+      const error = await rejection(() => clientFor(server).patchEnvs("my-app", { encryptedEnv: ENCRYPTED }));
+      assert.ok(error instanceof BusyError);
+      assert.equal(server.requests.length, 1);
+      assert.ok(!error.message.includes("attempts"), error.message);
+    });
 
     it("not retried after a 409 that carries an error code", async () => {
       server.handle((_req, res) => json(res, 409, { error_code: "ERR-03-020", message: "Conflict" }));
@@ -194,6 +209,25 @@ describe("PATCH /cvms/{id}/envs", () => {
       assert.equal(error.timedOut, true);
       assert.match(error.message, /no answer within 150 ms/);
       assert.equal(server.requests.length, 1);
+    });
+
+    it("phase 2 waits at least 120 s for the answer (the API checks the receipt itself), phase 1 does not", async () => {
+      const accepted = { status: "in_progress", message: "", correlation_id: "corr-slow" };
+      server.handle((_req, res) => {
+        setTimeout(() => json(res, 202, accepted), 400);
+      });
+      const client = clientFor(server, { timeoutMs: 150 });
+      const phase1 = await rejection(() =>
+        client.patchEnvs("my-app", { encryptedEnv: ENCRYPTED, envKeys: ["A"] }),
+      );
+      assert.ok(phase1 instanceof NetworkError && phase1.timedOut);
+      const phase2 = await client.patchEnvs("my-app", {
+        encryptedEnv: ENCRYPTED,
+        envKeys: ["A"],
+        composeHash: COMPOSE_HASH,
+        transactionHash: TX,
+      });
+      assert.deepEqual(phase2, { kind: "accepted", correlationId: "corr-slow", message: "" });
     });
 
     it("a GET is retried on the same connection drop", async () => {

@@ -91,8 +91,9 @@ describe("retryDelay", () => {
   });
 
   it("retries PATCH only on answers that mean it was not accepted", () => {
-    for (const s of [408, 409, 429, 503]) assert.equal(retryDelay(1, status(s), patch()), 100, `status ${s}`);
-    for (const s of [500, 502, 504])
+    for (const s of [408, 429, 503]) assert.equal(retryDelay(1, status(s), patch()), 100, `status ${s}`);
+    // Busy (409) is the env flow's to wait out: one retry layer per failure.
+    for (const s of [409, 500, 502, 504])
       assert.equal(retryDelay(1, status(s), patch()), undefined, `status ${s}`);
   });
 
@@ -105,7 +106,7 @@ describe("retryDelay", () => {
   it("honours Retry-After over the backoff, in seconds or as a date, even above the backoff cap", () => {
     assert.equal(retryDelay(1, status(429, { retryAfter: "3" }), get()), 3_000);
     assert.equal(retryDelay(4, status(503, { retryAfter: "Sun, 01 Mar 2026 12:00:02 GMT" }), patch()), 2_000);
-    assert.equal(retryDelay(1, status(409, { retryAfter: "0" }), patch()), 0);
+    assert.equal(retryDelay(1, status(409, { retryAfter: "0" }), get()), 0);
   });
 
   it("gives up when Retry-After exceeds maxRetryAfterMs", () => {

@@ -6,13 +6,13 @@ import { type AnvilAccount, type AnvilNode, startAnvil } from "../../emulator/ch
 import { deployDstackApp, localChain } from "../../emulator/chain/deploy-dstack";
 import { dstackAppAbi } from "../../emulator/chain/dstack-contracts";
 import {
+  addComposeHashCalldata,
   ChainIdMismatchError,
   ChainRpcError,
   composeHashAddedTopic,
   InvalidComposeHashError,
   OwnerActionRequiredError,
   ReceiptTimeoutError,
-  RegistrationNotFoundError,
   registerComposeHash,
   TransactionSendError,
 } from "../../provider/chain";
@@ -125,22 +125,45 @@ describe("chain: registerComposeHash against anvil", function () {
     assert.equal(await client.getBlockNumber(), headBefore);
   });
 
-  it("an allowed hash whose log lies beyond the search range raises RegistrationNotFoundError", async () => {
+  it("an allowed hash whose registration lies beyond the search range: the owner sends a fresh addComposeHash", async () => {
     const contract = await deploy(owner);
     const hash = randomHash();
-    await registerComposeHash({ ...baseParams(contract, hash), privateKey: owner.privateKey });
+    const first = await registerComposeHash({ ...baseParams(contract, hash), privateKey: owner.privateKey });
     await client.request({ method: "anvil_mine" as "eth_blockNumber", params: ["0x258"] as never }); // 600 blocks
     const nonceBefore = await nonceOf(owner);
-    await assert.rejects(
-      registerComposeHash({
-        ...baseParams(contract, hash),
-        privateKey: owner.privateKey,
-        logWindowBlocks: 100,
-        logSearchBlocks: 300,
-      }),
-      (error: unknown) => error instanceof RegistrationNotFoundError && error.composeHash === `0x${hash}`,
+    const again = await registerComposeHash({
+      ...baseParams(contract, hash),
+      privateKey: owner.privateKey,
+      logWindowBlocks: 100,
+      logSearchBlocks: 300,
+    });
+    assert.equal(again.sentTransaction, true);
+    assert.notEqual(again.transactionHash, first.transactionHash);
+    assert.equal(await nonceOf(owner), nonceBefore + 1);
+    const receipt = await client.getTransactionReceipt({ hash: again.transactionHash });
+    assert.equal(receipt.to?.toLowerCase(), contract.toLowerCase());
+  });
+
+  it("an allowed hash without a qualifying registration in range: a non-owner signer gets the owner action, saying why", async () => {
+    const contract = await deploy(other);
+    const hash = randomHash();
+    await sendRaw(other, contract, addComposeHashCalldata(hash));
+    await client.request({ method: "anvil_mine" as "eth_blockNumber", params: ["0x258"] as never });
+    const error = await registerComposeHash({
+      ...baseParams(contract, hash),
+      privateKey: owner.privateKey,
+      logWindowBlocks: 100,
+      logSearchBlocks: 300,
+    }).then(
+      () => assert.fail("expected OwnerActionRequiredError"),
+      (e: unknown) => e,
     );
-    assert.equal(await nonceOf(owner), nonceBefore);
+    assert.ok(error instanceof OwnerActionRequiredError);
+    assert.deepEqual(
+      error.actions.map((a) => a.functionName),
+      ["addComposeHash"],
+    );
+    assert.match(error.message, /already allowed, but no transaction in blocks/);
   });
 
   it("a signer that is not the owner gets calldata the owner can submit; the retry then finds it", async () => {
@@ -273,6 +296,48 @@ describe("chain: registerComposeHash against anvil", function () {
     const again = await registerComposeHash({ ...baseParams(contract, hash), privateKey: owner.privateKey });
     assert.deepEqual(again, result);
     assert.equal(await nonceOf(owner), nonceBefore + 1);
+  });
+
+  it("after a receipt timeout or a crash, a re-run finds the signer's pending addComposeHash and waits for it (automine off)", async () => {
+    const contract = await deploy(owner);
+    const hash = randomHash();
+    const otherHash = randomHash();
+    await client.request({ method: "evm_setAutomine" as "eth_blockNumber", params: [false] as never });
+    const nonceBefore = await nonceOf(owner);
+
+    const timedOut = await registerComposeHash({
+      ...baseParams(contract, hash),
+      privateKey: owner.privateKey,
+      receiptTimeoutMs: 300,
+    }).then(
+      () => assert.fail("expected ReceiptTimeoutError"),
+      (e: unknown) => e,
+    );
+    assert.ok(timedOut instanceof ReceiptTimeoutError);
+
+    // A new run knows nothing of the first one: it must find the pending transaction on its own.
+    const progress: string[] = [];
+    const resumed = registerComposeHash({
+      ...baseParams(contract, hash),
+      privateKey: owner.privateKey,
+      onProgress: (line) => progress.push(line),
+    });
+    // Meanwhile a registration of another hash is not mistaken for it and is sent (nonce + 1).
+    const another = registerComposeHash({ ...baseParams(contract, otherHash), privateKey: owner.privateKey });
+    await new Promise((r) => setTimeout(r, 600));
+    assert.equal(
+      await client.getTransactionCount({ address: owner.address, blockTag: "pending" }),
+      nonceBefore + 2,
+      "one pending transaction per hash",
+    );
+    await client.request({ method: "evm_mine" as "eth_blockNumber", params: [] as never });
+    const [result, second] = await Promise.all([resumed, another]);
+    assert.equal(result.transactionHash, timedOut.transactionHash);
+    assert.equal(result.sentTransaction, false);
+    assert.equal(second.sentTransaction, true);
+    assert.ok(progress.some((line) => line.includes("pending") && line.includes(timedOut.transactionHash)));
+    assert.equal(await nonceOf(owner), nonceBefore + 2);
+    assert.equal(await allowed(contract, hash), true);
   });
 
   it("a signer without funds gets one clear error, nothing is broadcast and the key stays out of it", async () => {

@@ -65,18 +65,46 @@ describe("KMS signature over an env public key", () => {
 });
 
 describe("compose hash", () => {
-  it("reproduces the vector's hash (sorted keys, indent 4, ':' separators)", () => {
+  /** The official SDK's own compose hash (`getCvmComposeFile(...).getHash()`), the reference for every case. */
+  const sdkHash = async (compose: Record<string, unknown>): Promise<string> => {
+    const { withComposeMethods } = (await import("@phala/cloud")) as unknown as {
+      withComposeMethods: (compose: Record<string, unknown>) => { getHash(): string };
+    };
+    return withComposeMethods(compose).getHash();
+  };
+
+  it("reproduces the vector's hash (sorted keys, indent 4, ':' separators)", async () => {
     assert.equal(composeHash(COMPOSE_VECTOR.appCompose), COMPOSE_VECTOR.hash);
+    assert.equal(await sdkHash(COMPOSE_VECTOR.appCompose), COMPOSE_VECTOR.hash);
   });
 
-  it("serialises nested objects and arrays like Python's json.dumps(indent=4, sort_keys=True, separators=(',', ':'))", () => {
-    const compose = { b: { z: [1, { y: null, x: 'a": b' }], a: [] }, a: {} };
-    const expected = JSON.stringify(
-      { a: {}, b: { a: [], z: [1, { x: 'a": b', y: null }] } },
-      null,
-      4,
-    ).replace(/^(\s*"[^"]*"): /gm, "$1:");
-    assert.equal(appComposeJson(compose), expected);
+  const cases: [string, Record<string, unknown>][] = [
+    [
+      "nested objects, arrays, null and a value containing '\": '",
+      { b: { z: [1, { y: null, x: 'a": b' }], a: [] }, a: {} },
+    ],
+    ["an empty pre_launch_script", { ...COMPOSE_VECTOR.appCompose, pre_launch_script: "" }],
+    ["a null pre_launch_script", { ...COMPOSE_VECTOR.appCompose, pre_launch_script: null }],
+    ["a pre_launch_script", { ...COMPOSE_VECTOR.appCompose, pre_launch_script: "#!/bin/sh\necho hi\n" }],
+    ["a bash_script with the docker-compose runner", { ...COMPOSE_VECTOR.appCompose, bash_script: "echo" }],
+    [
+      "a docker_compose_file with the bash runner",
+      { ...COMPOSE_VECTOR.appCompose, runner: "bash", bash_script: "echo" },
+    ],
+    ["non-ASCII text and integer-like keys", { name: "café ✓", labels: { "10": "a", "9": "b", x: "c" } }],
+    ["no runner and an empty key set", { docker_compose_file: "services: {}\n", allowed_envs: [] }],
+  ];
+  for (const [name, compose] of cases) {
+    it(`equals the official SDK's hash for ${name}`, async () => {
+      assert.equal(composeHash(compose), await sdkHash(compose));
+    });
+  }
+
+  it("drops an empty pre_launch_script and the other runner's file before hashing", () => {
+    const base = COMPOSE_VECTOR.appCompose;
+    assert.equal(composeHash({ ...base, pre_launch_script: "" }), COMPOSE_VECTOR.hash);
+    assert.equal(composeHash({ ...base, bash_script: "echo" }), COMPOSE_VECTOR.hash);
+    assert.doesNotMatch(appComposeJson({ ...base, runner: "bash" }), /docker_compose_file/);
   });
 
   it("changes when allowed_envs change and ignores key order", () => {

@@ -11,6 +11,16 @@ const ok = (olds: unknown, news: unknown) => {
   return result.inputs as Record<string, unknown>;
 };
 
+/**
+ * The property path each failure names. The engine prints a failure's `property` with its whole
+ * input value, so every failure leaves it empty and names the path at the start of its reason.
+ */
+const failedPaths = (result: ReturnType<typeof checkCvmEnvironment>): string[] =>
+  (result.failures ?? []).map((f) => {
+    assert.equal(f.property, "", `failure ${JSON.stringify(f)} names no property the engine would print`);
+    return f.reason.slice(0, f.reason.indexOf(": "));
+  });
+
 describe("CvmEnvironment check", () => {
   it("derives sorted envKeys and starts every key at revision 1", () => {
     const inputs = ok({}, { cvmId: CVM, env: { B: "2", A: "1" }, __provider: "text" });
@@ -70,24 +80,21 @@ describe("CvmEnvironment check", () => {
         .includes(SECRET),
       false,
     );
-    const failures = checkCvmEnvironment(
-      {},
-      { cvmId: "", env: { A: 5 }, privateKey: SECRET, rpcUrl: SECRET },
-    ).failures;
-    assert.deepEqual(failures?.map((f) => f.property).sort(), ["cvmId", "env.A", "privateKey", "rpcUrl"]);
-    assert.equal(JSON.stringify(failures).includes(SECRET), false);
+    const result = checkCvmEnvironment({}, { cvmId: "", env: { A: 5 }, privateKey: SECRET, rpcUrl: SECRET });
+    assert.deepEqual(failedPaths(result).sort(), ["cvmId", "env.A", "privateKey", "rpcUrl"]);
+    assert.equal(JSON.stringify(result.failures).includes(SECRET), false);
     assert.doesNotThrow(() => checkCvmEnvironment(undefined, null));
   });
 
   it("env and encryptedEnv are exclusive; one of them is required", () => {
     const both = checkCvmEnvironment({}, { cvmId: CVM, env: {}, encryptedEnv: "aa", envKeys: [] });
-    assert.equal(both.failures?.[0]?.property, "encryptedEnv");
+    assert.deepEqual(failedPaths(both), ["encryptedEnv"]);
     const neither = checkCvmEnvironment({}, { cvmId: CVM });
-    assert.equal(neither.failures?.[0]?.property, "env");
+    assert.deepEqual(failedPaths(neither), ["env"]);
     const derived = checkCvmEnvironment({}, { cvmId: CVM, env: {}, envKeys: ["A"] });
-    assert.equal(derived.failures?.[0]?.property, "envKeys");
+    assert.deepEqual(failedPaths(derived), ["envKeys"]);
     const noKeys = checkCvmEnvironment({}, { cvmId: CVM, encryptedEnv: "aa" });
-    assert.equal(noKeys.failures?.[0]?.property, "envKeys");
+    assert.deepEqual(failedPaths(noKeys), ["envKeys"]);
   });
 
   it("pre-encrypted mode sorts and validates the declared keys, carrying revisions", () => {
@@ -98,12 +105,82 @@ describe("CvmEnvironment check", () => {
     assert.deepEqual(inputs.envKeys, ["A", "B"]);
     assert.deepEqual(inputs.envRevisions, { A: 1, B: 4 });
     const dup = checkCvmEnvironment({}, { cvmId: CVM, encryptedEnv: "aa", envKeys: ["A", "A"] });
-    assert.equal(dup.failures?.[0]?.property, "envKeys");
+    assert.deepEqual(failedPaths(dup), ["envKeys"]);
   });
 
   it("accepts an empty env (clears every key) and drops null inputs", () => {
     const inputs = ok({}, { cvmId: CVM, env: {}, rpcUrl: null });
     assert.deepEqual(inputs.envKeys, []);
     assert.equal(Object.hasOwn(inputs, "rpcUrl"), false);
+  });
+
+  it("a failed check hands back no secret input: the engine keeps what check returns", () => {
+    const secretInputs = { env: { "1BAD": SECRET }, privateKey: ` ${SECRET}`, rpcUrl: `wss://x/${SECRET}` };
+    for (const news of [
+      { cvmId: CVM, ...secretInputs },
+      { cvmId: CVM, ...secretInputs, encryptedEnv: SECRET },
+      { cvmId: "", ...secretInputs, tokenTypo: SECRET },
+    ]) {
+      const result = checkCvmEnvironment({}, news);
+      assert.ok(result.failures?.length);
+      assert.equal(JSON.stringify(result).includes(SECRET), false, JSON.stringify(result.inputs));
+    }
+  });
+
+  describe("privateKey", () => {
+    const KEY = "4c0883a69102937d6231471b5decb2a4f4b6cde6f56f5ab2a0d9d0f6a0c4e2a1";
+    const ORDER = "fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141";
+
+    it("drops surrounding whitespace (a key read from a file ends with a newline)", () => {
+      assert.equal(ok({}, { cvmId: CVM, env: {}, privateKey: `0x${KEY}\n` }).privateKey, `0x${KEY}`);
+      assert.equal(ok({}, { cvmId: CVM, env: {}, privateKey: `  ${KEY}\r\n` }).privateKey, KEY);
+    });
+
+    it("accepts 1 and n-1; rejects 0, n and above, in every base without echoing the key", () => {
+      const one = `${"0".repeat(63)}1`;
+      const nMinus1 = `${ORDER.slice(0, -1)}0`;
+      ok({}, { cvmId: CVM, env: {}, privateKey: one });
+      ok({}, { cvmId: CVM, env: {}, privateKey: nMinus1 });
+      for (const bad of ["0".repeat(64), ORDER, "f".repeat(64), `0x${"f".repeat(63)}e`]) {
+        const result = checkCvmEnvironment({}, { cvmId: CVM, env: {}, privateKey: bad });
+        assert.deepEqual(failedPaths(result), ["privateKey"]);
+        assert.match(result.failures?.[0]?.reason ?? "", /curve order/);
+        const text = JSON.stringify(result);
+        const hex = bad.replace(/^0x/, "");
+        const value = BigInt(`0x${hex}`);
+        for (const form of [
+          hex,
+          value.toString(),
+          value.toString(16),
+          Buffer.from(hex, "hex").toString("base64"),
+        ]) {
+          if (form.length >= 4) assert.equal(text.includes(form), false, `no ${form}`);
+        }
+      }
+    });
+  });
+
+  describe("cvmId", () => {
+    for (const [label, cvmId] of [
+      [".", "."],
+      ["..", ".."],
+      ["a control character", "cvm_a\u0000b"],
+      ["a line break inside", "cvm_a\nb"],
+      ["an absurd length", `cvm_${"a".repeat(500)}`],
+      ["a non-string", 42],
+    ] as const) {
+      it(`rejects ${label}`, () => {
+        const result = checkCvmEnvironment({}, { cvmId, env: {} });
+        assert.deepEqual(failedPaths(result), ["cvmId"]);
+      });
+    }
+  });
+
+  it("reports an input it does not know, by name, instead of ignoring it", () => {
+    const result = checkCvmEnvironment({}, { cvmId: CVM, env: {}, privatekey: SECRET, waitForReadyy: true });
+    assert.deepEqual(failedPaths(result).sort(), ["privatekey", "waitForReadyy"]);
+    assert.equal(JSON.stringify(result).includes(SECRET), false);
+    // The engine's own bookkeeping (`__provider`, `__`-prefixed names) is not an input.
+    ok({}, { cvmId: CVM, env: {}, __provider: "text", __other: 1 });
   });
 });

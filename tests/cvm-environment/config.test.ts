@@ -1,10 +1,12 @@
 import assert from "node:assert/strict";
 import {
+  InvalidPrivateKeyError,
   MissingApiKeyError,
   namespacedGetter,
   requireApiKey,
   resolvePhalaSettings,
 } from "../../provider/config";
+import { signerFor } from "../../provider/cvm-environment/session";
 
 describe("provider/config: settings resolution", () => {
   it("prefers stack config over environment variables", () => {
@@ -45,5 +47,29 @@ describe("provider/config: settings resolution", () => {
       },
     );
     assert.equal(requireApiKey({ apiKey: "x" }), "x");
+  });
+
+  describe("the signer key (phala:privateKey / PRIVATE_KEY / the privateKey input)", () => {
+    const KEY = "4c0883a69102937d6231471b5decb2a4f4b6cde6f56f5ab2a0d9d0f6a0c4e2a1";
+    const ORDER = "fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141";
+
+    it("a key read from a file with its newline works, in viem's 0x form", () => {
+      assert.equal(signerFor({ privateKey: `${KEY}\n` }, {}).privateKey, `0x${KEY}`);
+      assert.equal(signerFor({}, { privateKey: ` 0x${KEY} ` }).privateKey, `0x${KEY}`);
+    });
+
+    it("a key outside 1 ≤ k < n fails before any request, naming the setting and never the key", () => {
+      for (const bad of [ORDER, "0".repeat(64), `0x${KEY.slice(2)}`]) {
+        assert.throws(
+          () => signerFor({ privateKey: bad }, {}),
+          (error: unknown) => {
+            assert.ok(error instanceof InvalidPrivateKeyError);
+            assert.match(error.message, /^phala:privateKey \(or PRIVATE_KEY\) /);
+            assert.ok(!/[0-9a-f]{16}|\d{16}/i.test(error.message), error.message);
+            return true;
+          },
+        );
+      }
+    });
   });
 });

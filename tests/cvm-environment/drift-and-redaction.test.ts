@@ -25,7 +25,7 @@ describe("CvmEnvironment refresh drift and error redaction", () => {
       composeHash: `0x${"11".repeat(32)}`,
       contract: `0x${"22".repeat(20)}`,
       chainId: 1,
-      calldata: "0xdfc77223",
+      actions: [{ functionName: "addComposeHash", argument: `0x${"11".repeat(32)}`, calldata: "0xdfc77223" }],
       owner: `0x${"33".repeat(20)}`,
     });
     error.message += ` ${key} ${key.slice(2)} https://rpc.example/secret-token-123`;

@@ -4,6 +4,7 @@ import { createPublicClient, http } from "viem";
 import { type Emulator, type SeededCvm, startEmulator } from "../../emulator";
 import { type PatchEnvsBody, PhalaClient, type RetryPolicy } from "../../provider/api";
 import { CvmEnvironmentError } from "../../provider/cvm-environment/errors";
+import { DEFAULT_FLOW_LIMITS } from "../../provider/cvm-environment/plan";
 import type { CvmEnvironmentApi } from "../../provider/cvm-environment/ports";
 import { apiFor } from "../../provider/cvm-environment/session";
 import { checkAgainstOpenApi } from "../support/openapi-conformance";
@@ -78,6 +79,7 @@ describe("CvmEnvironment against the emulator: 466, 467, 468 and 409 in the two-
             getComposeFile: (...args) => client.getComposeFile(...args),
             listOperations: (...args) => client.listOperations(...args),
             getAppEnvEncryptPubkey: (...args) => client.getAppEnvEncryptPubkey(...args),
+            getKmsOnChainDetail: (...args) => client.getKmsOnChainDetail(...args),
             patchEnvs: (id, body) => {
               sent.push({ ...body });
               return client.patchEnvs(id, body);
@@ -204,10 +206,10 @@ describe("CvmEnvironment against the emulator: 466, 467, 468 and 409 in the two-
     assert.deepEqual(after.allowed_envs, before.allowed_envs);
   });
 
-  it("409 (no error_code) on phase 1: the client and the flow retry, then the update completes", async () => {
+  it("409 (no error_code) on phase 1: the flow alone retries, then the update completes", async () => {
     const { env } = newKeySet("E");
     const nonce = await signerNonce();
-    // The client retries once itself; the third 409 reaches the flow, which sends phase 1 again.
+    // The client leaves a busy update to the flow: every 409 reaches it and it sends phase 1 again.
     emu.injectFault({ route: PATCH_ENVS, status: 409, times: 3 });
     const { stack, reports, sent, outcome } = await upOnce(env, {
       limit: 1,
@@ -217,19 +219,37 @@ describe("CvmEnvironment against the emulator: 466, 467, 468 and 409 in the two-
     assert.equal(await outcome, "create");
 
     assert.deepEqual(patchStatuses(), ["409*", "409*", "409*", "465", "202"]);
-    assert.equal(sent.length, 3, "two phase-1 sends of the flow, then phase 2");
-    assert.deepEqual(sent[1], sent[0]);
-    assert.ok(
-      reports.some((line) => line.includes("HTTP 409")),
-      "the client retried",
+    assert.equal(sent.length, 5, "every request was sent by the flow: four phase-1 sends, then phase 2");
+    assert.deepEqual(sent[3], sent[0]);
+    assert.equal(
+      reports.filter((line) => line.includes("another operation is running")).length,
+      3,
+      "the flow retried each 409",
     );
-    assert.ok(
-      reports.some((line) => line.includes("another operation is running")),
-      "the flow retried after the client gave up",
-    );
+    assert.ok(!reports.some((line) => line.startsWith("Retrying PATCH")), "the client did not retry");
     assert.equal(await signerNonce(), nonce + 1);
     await emu.waitForIdle(target.id);
     assert.deepEqual(emu.inspectCvm(target.id).env, env);
     assert.equal(stack.state?.outputs.composeHash, emu.inspectCvm(target.id).compose_hash);
+  });
+
+  it("a permanent 409: as many requests as the flow's budget, and the error says how many and how long", async () => {
+    const { env } = newKeySet("F");
+    emu.injectFault({ route: PATCH_ENVS, status: 409, times: 1_000 });
+    const { provider } = await providerFor(
+      emu,
+      {},
+      { limits: { ...DEFAULT_FLOW_LIMITS, maxBusyRetries: 3, baseDelayMs: 20, maxDelayMs: 40 } },
+    );
+    const error = await new OneResourceStack(provider)
+      .up({ cvmId: target.id, env, adoptExistingEnv: true })
+      .then(
+        () => assert.fail("a CVM that stays busy cannot be updated"),
+        (e: unknown) => e,
+      );
+    assert.ok(error instanceof Error);
+    assert.equal(patches().length, 4, "1 + maxBusyRetries requests, no retries underneath");
+    assert.match(error.message, /HTTP 409\) for each of 4 update requests, with 0 s of waiting between them/);
+    assertNoSecret(error.message, env);
   });
 });

@@ -114,4 +114,22 @@ describe("CvmEnvironment flow decisions", () => {
     const { next } = decideNext(state, rejected("busy"));
     assert.ok(next.kind === "send" && next.phase2?.composeHash === "ab" && next.delayMs > 0);
   });
+
+  it("busy gives up after maxBusyRetries, stating the requests sent and the time waited", () => {
+    const limits = { ...DEFAULT_FLOW_LIMITS, maxBusyRetries: 3, baseDelayMs: 1_000, maxDelayMs: 3_000 };
+    let state: FlowState = initialFlowState;
+    const delays: number[] = [];
+    for (;;) {
+      const decision = decideNext(state, rejected("busy"), limits);
+      state = decision.state;
+      if (decision.next.kind !== "send") {
+        assert.equal(decision.next.kind, "fail");
+        const message = (decision.next.kind === "fail" && decision.next.message) || "";
+        assert.equal(delays.length, 3);
+        assert.match(message, /for each of 4 update requests, with 6 s of waiting between them/);
+        return;
+      }
+      delays.push(decision.next.delayMs);
+    }
+  });
 });

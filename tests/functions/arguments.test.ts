@@ -116,6 +116,25 @@ describe("data-source functions: arguments are checked before any request", () =
     { name: "count 21", fn: "getNextAppIds", argument: "count", call: () => getNextAppIds({ count: 21 }) },
     { name: "count 1.5", fn: "getNextAppIds", argument: "count", call: () => getNextAppIds({ count: 1.5 }) },
     { name: "empty cvmId", fn: "getCvm", argument: "cvmId", call: () => getCvm({ cvmId: "" }) },
+    { name: "cvmId ..", fn: "getCvm", argument: "cvmId", call: () => getCvm({ cvmId: ".." }) },
+    {
+      name: "cvmId with a control character",
+      fn: "getCvm",
+      argument: "cvmId",
+      call: () => getCvm({ cvmId: "a\u0000b" }),
+    },
+    {
+      name: "cvmId of absurd length",
+      fn: "getCvm",
+      argument: "cvmId",
+      call: () => getCvm({ cvmId: "a".repeat(500) }),
+    },
+    {
+      name: "apiUrl plain http to another machine",
+      fn: "getKmsList",
+      argument: "apiUrl",
+      call: () => getKmsList({ apiUrl: "http://cloud-api.example.com/api/v1" }),
+    },
     {
       name: "apiUrl not http",
       fn: "getKmsList",
@@ -171,6 +190,12 @@ describe("data-source functions: arguments are checked before any request", () =
   it("a bad phala:apiUrl from stack config is reported before any request", async () => {
     restore();
     restore = useSettings({ config: { apiKey: API_KEY, apiUrl: "not a url" } });
+    await assert.rejects(getKmsList(), rejectsArgument("getKmsList", "apiUrl"));
+  });
+
+  it("phala:apiUrl with plain http is refused for another machine (loopback http is what every other test uses)", async () => {
+    restore();
+    restore = useSettings({ config: { apiKey: API_KEY, apiUrl: "http://10.0.0.1:8080/api/v1" } });
     await assert.rejects(getKmsList(), rejectsArgument("getKmsList", "apiUrl"));
   });
 

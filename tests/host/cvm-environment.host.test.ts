@@ -190,33 +190,51 @@ describe("CvmEnvironment through the real dynamic-provider host (gRPC)", functio
       assert.deepEqual(unknownProvider.inputs.envKeys, ["A", "Z"]);
     });
 
-    it("answers invalid inputs with failures, never an error, and never echoes a value", async () => {
+    it("answers invalid inputs with failures the engine cannot print a value for, and hands back no secret", async () => {
+      // The engine prints `property <p> value <inputs[p]>` for a named property: no failure names one.
+      const reasonsOf = (result: { failures: { property: string; reason: string }[] }) =>
+        Object.fromEntries(
+          result.failures.map((f) => {
+            assert.equal(f.property, "");
+            const at = f.reason.indexOf(": ");
+            return [f.reason.slice(0, at), f.reason.slice(at + 2)];
+          }),
+        );
       const invalid = await host.check({
         urn: urn("p"),
-        news: program({ cvmId: "", env: { A: VALUES.API_TOKEN }, privateKey: VALUES.INVALID_KEY }),
+        news: program({
+          cvmId: "",
+          env: { A: VALUES.API_TOKEN },
+          privateKey: secret(VALUES.INVALID_KEY),
+          rpcUrl: secret(`wss://rpc.example/${VALUES.API_TOKEN}`),
+        }),
       });
-      const byProperty = Object.fromEntries(invalid.failures.map((f) => [f.property, f.reason]));
-      assert.equal(byProperty.cvmId, "must be a non-empty CVM identifier");
-      assert.equal(byProperty.privateKey, "must be a 32-byte hex private key");
+      assert.match(reasonsOf(invalid).cvmId ?? "", /is empty/);
+      assert.match(reasonsOf(invalid).privateKey ?? "", /must be a 32-byte hex private key/);
+      assert.match(reasonsOf(invalid).rpcUrl ?? "", /must be an http\(s\) URL/);
 
       const exclusive = await host.check({
         urn: urn("p"),
-        news: program({ cvmId: "cvm_x", env: { A: "1" }, encryptedEnv: "00ff", envKeys: ["A"] }),
+        news: program({ cvmId: "cvm_x", env: { A: VALUES.API_TOKEN }, encryptedEnv: "00ff", envKeys: ["A"] }),
       });
-      assert.deepEqual(exclusive.failures, [
-        { property: "encryptedEnv", reason: "env and encryptedEnv are mutually exclusive; set one of them" },
-      ]);
+      assert.deepEqual(reasonsOf(exclusive), {
+        encryptedEnv: "env and encryptedEnv are mutually exclusive; set one of them",
+      });
 
       const badKey = await host.check({
         urn: urn("p"),
-        news: program({ cvmId: "cvm_x", env: { "1-BAD": "v" } }),
+        news: program({ cvmId: "cvm_x", env: { "1-BAD": VALUES.API_TOKEN } }),
       });
-      assert.equal(badKey.failures.length, 1);
-      assert.equal(badKey.failures[0]?.property, "env");
-      assert.match(badKey.failures[0]?.reason ?? "", /"1-BAD"/);
+      assert.match(reasonsOf(badKey).env ?? "", /"1-BAD"/);
 
-      const reasons = JSON.stringify([invalid, exclusive, badKey].map((r) => r.failures));
-      assert.ok(!reasons.includes(VALUES.INVALID_KEY) && !reasons.includes(VALUES.API_TOKEN));
+      const unknownInput = await host.check({
+        urn: urn("p"),
+        news: program({ cvmId: "cvm_x", env: {}, privatekey: secret(VALUES.INVALID_KEY) }),
+      });
+      assert.match(reasonsOf(unknownInput).privatekey ?? "", /is not an input of CvmEnvironment/);
+
+      const answers = JSON.stringify([invalid, exclusive, badKey, unknownInput]);
+      for (const value of [VALUES.INVALID_KEY, VALUES.API_TOKEN]) assert.ok(!answers.includes(value));
     });
   });
 

@@ -63,18 +63,29 @@ export const cvmDetail20251028 = {
   deployer_address: null,
 };
 
-export function precondition465Details(composeHash: string, appId: string, deviceId: string) {
+/** The `kms_info` of the documentation's 465 example: only the chain and the KMS contract. */
+export const docsKmsInfoJson = {
+  chain_id: 8453,
+  kms_contract_address: "0x2f83172A49584C017F2B256F0FB2Dca14126Ba9C",
+};
+
+export function precondition465Details(
+  composeHash: string,
+  appId: string,
+  deviceId: string,
+  kmsInfo: object = kmsInfoJson,
+) {
   return [
     { field: "compose_hash", value: composeHash, message: null },
     { field: "app_id", value: appId, message: null },
     { field: "device_id", value: deviceId, message: null },
-    { field: "kms_info", value: kmsInfoJson, message: null },
+    { field: "kms_info", value: kmsInfo, message: null },
   ];
 }
 
 /**
  * A 465 in every layout the server has used: C structured at the top level, D the same nested under
- * `detail`, E the legacy flat body.
+ * `detail`, E the legacy flat body; "C (docs)" is C with the documentation's minimal `kms_info`.
  */
 export function precondition465Bodies(hash: string, app: string, device: string): [string, unknown][] {
   return [
@@ -86,6 +97,14 @@ export function precondition465Bodies(hash: string, app: string, device: string)
         request_id: "req-465",
         details: precondition465Details(hash, app, device),
         suggestions: ["Register the hash"],
+      },
+    ],
+    [
+      "C (docs)",
+      {
+        error_code: "ERR-01-005",
+        message: "Compose hash registration required on-chain",
+        details: precondition465Details(hash, app, device, docsKmsInfoJson),
       },
     ],
     [

@@ -1,0 +1,108 @@
+import assert from "node:assert/strict";
+import { type Emulator, startEmulator } from "../../emulator";
+import type { KmsOnChainDetail } from "../../provider/api";
+import { hexToBytes, kmsPublicKeyOf } from "../../provider/crypto";
+import { EnvPublicKeyError } from "../../provider/cvm-environment/errors";
+import type { CvmEnvironmentApi } from "../../provider/cvm-environment/ports";
+import { apiFor } from "../../provider/cvm-environment/session";
+import { OneResourceStack, patchCount, providerFor } from "./helpers/harness";
+
+/**
+ * The env public key of an on-chain CVM whose detail has the published 2026-01-21 shape: no
+ * `kms_info.k256_pubkey` (and no `encrypted_env_pubkey`). The KMS signing key must come from another
+ * source, or the update is refused unless `allowUnverifiedEnvPublicKey` is set.
+ */
+describe("CvmEnvironment: env public key of an on-chain CVM without k256_pubkey", function () {
+  this.timeout(120_000);
+  let emu: Emulator;
+
+  before(async () => {
+    emu = await startEmulator({ settings: { operationDurationMs: 50 } });
+  });
+  after(async () => {
+    await emu?.stop();
+  });
+
+  const target = () => {
+    const found = emu.cvms.find((c) => c.name === "onchain-env-demo");
+    assert.ok(found);
+    return found;
+  };
+  const onChainRequests = () => emu.requests().filter((r) => r.path.includes("/kms/on-chain/")).length;
+
+  /** The production client, with the CVM detail reduced to the published shape and an optional on-chain list. */
+  const providerWith = (onChain?: (real: () => Promise<KmsOnChainDetail>) => Promise<KmsOnChainDetail>) =>
+    providerFor(
+      emu,
+      {},
+      {
+        createApi: (settings, report) => {
+          const client = apiFor(settings, report);
+          const api: CvmEnvironmentApi = {
+            getCvm: async (id) => {
+              const detail = await client.getCvm(id);
+              if (!detail.kmsInfo) return detail;
+              const { k256Pubkey: _k, encryptedEnvPubkey: _e, ...kmsInfo } = detail.kmsInfo;
+              const { envPublicKey: _p, ...rest } = detail;
+              return { ...rest, kmsInfo };
+            },
+            getComposeFile: (...args) => client.getComposeFile(...args),
+            listOperations: (...args) => client.listOperations(...args),
+            getAppEnvEncryptPubkey: (...args) => client.getAppEnvEncryptPubkey(...args),
+            getKmsOnChainDetail: (chain) =>
+              onChain ? onChain(() => client.getKmsOnChainDetail(chain)) : client.getKmsOnChainDetail(chain),
+            patchEnvs: (...args) => client.patchEnvs(...args),
+          };
+          return api;
+        },
+      },
+    );
+
+  it("takes the KMS signing key from GET /kms/on-chain/{chain} and verifies the env key", async () => {
+    const { provider } = await providerWith();
+    const stack = new OneResourceStack(provider);
+    const before = onChainRequests();
+    await stack.up({ cvmId: target().id, env: { API_KEY: "a" } });
+    assert.equal(stack.state?.outputs.envPublicKeyVerified, true);
+    assert.ok(onChainRequests() > before);
+    assert.deepEqual(emu.inspectCvm(target().id).env, { API_KEY: "a" });
+    await stack.destroy();
+  });
+
+  it("refuses a key whose signature does not match the listed KMS key, before anything is sent", async () => {
+    const { provider } = await providerWith(async (real) => {
+      const detail = await real();
+      const wrongKey = kmsPublicKeyOf(hexToBytes("07".repeat(32)));
+      return { ...detail, contracts: detail.contracts.map((c) => ({ ...c, k256Pubkey: wrongKey })) };
+    });
+    const stack = new OneResourceStack(provider);
+    const patches = patchCount(emu);
+    await assert.rejects(stack.up({ cvmId: target().id, env: { API_KEY: "a" } }), (error: unknown) => {
+      assert.ok(error instanceof EnvPublicKeyError);
+      assert.match(error.message, /not signed by the KMS key/);
+      return true;
+    });
+    assert.equal(patchCount(emu), patches);
+  });
+
+  it("without any source of the signing key: refused unless allowUnverifiedEnvPublicKey is set", async () => {
+    const unlisted = async (real: () => Promise<KmsOnChainDetail>) => ({ ...(await real()), contracts: [] });
+    const { provider } = await providerWith(unlisted);
+    const stack = new OneResourceStack(provider);
+    const patches = patchCount(emu);
+    await assert.rejects(stack.up({ cvmId: target().id, env: { API_KEY: "a" } }), (error: unknown) => {
+      assert.ok(error instanceof EnvPublicKeyError);
+      assert.match(error.message, /cannot be verified/);
+      assert.match(error.message, /allowUnverifiedEnvPublicKey: true/);
+      assert.match(error.message, /lists no signing key/);
+      assert.match(error.message, /DstackKms\.kmsInfo\(\)/);
+      return true;
+    });
+    assert.equal(patchCount(emu), patches, "nothing sent");
+
+    await stack.up({ cvmId: target().id, env: { API_KEY: "a" }, allowUnverifiedEnvPublicKey: true });
+    assert.equal(stack.state?.outputs.envPublicKeyVerified, false);
+    assert.deepEqual(emu.inspectCvm(target().id).env, { API_KEY: "a" });
+    await stack.destroy();
+  });
+});
