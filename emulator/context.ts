@@ -1,5 +1,6 @@
 import type { AnvilAccount } from "./chain/anvil";
 import { BootAuthorizer } from "./chain/boot-authorization";
+import { ChainControl } from "./chain/chain-control";
 import type { DstackKmsDeployment } from "./chain/deploy-dstack";
 import type { RegistrationVerifier } from "./chain/verify-registration";
 import { upstreamComposeHash } from "./compose/compose-hash";
@@ -14,7 +15,13 @@ import { PendingHashes } from "./state/pending-hashes";
 import { DEFAULT_SETTINGS, type EmulatorSettings } from "./state/settings";
 import type { ViewContext } from "./views/cvm-detail";
 
-export type ChainInfo = { rpcUrl: string; chainId: number; accounts: AnvilAccount[] };
+export type ChainInfo = {
+  rpcUrl: string;
+  chainId: number;
+  accounts: AnvilAccount[];
+  /** The interval block time anvil runs with; null = automine. */
+  blockTimeSeconds: number | null;
+};
 
 /** All state of one emulator instance, shared by the API routes and the inspection API. */
 export class EmulatorContext {
@@ -25,6 +32,7 @@ export class EmulatorContext {
   readonly settings: EmulatorSettings;
   readonly pending: PendingHashes;
   readonly runner: OperationRunner;
+  readonly chainControl: ChainControl;
   /** Serialises transactions sent by the emulator's deployer account (nonce order). */
   private deployQueue: Promise<unknown> = Promise.resolve();
 
@@ -41,6 +49,7 @@ export class EmulatorContext {
   ) {
     this.settings = { ...DEFAULT_SETTINGS, ...settings };
     this.pending = new PendingHashes(this.clock, () => this.settings.pendingTtlMs);
+    this.chainControl = new ChainControl(chain.rpcUrl, chain.blockTimeSeconds);
     const boot = new BootAuthorizer(chain.rpcUrl);
     this.runner = new OperationRunner(this.clock, this.settings, keys, async (cvm, nextCompose) =>
       cvm.onchain

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { type AnvilAccount, type AnvilOptions, startAnvil } from "./chain/anvil";
+import type { ChainStatus } from "./chain/chain-control";
 import { deployDstackKms } from "./chain/deploy-dstack";
 import { RegistrationVerifier } from "./chain/verify-registration";
 import { EmulatorContext } from "./context";
@@ -24,6 +25,7 @@ import type { EmulatorSettings } from "./state/settings";
 
 export type { AnvilAccount, AnvilOptions } from "./chain/anvil";
 export { type AnvilNode, startAnvil } from "./chain/anvil";
+export type { ChainStatus } from "./chain/chain-control";
 export {
   type DeployedApp,
   type DstackKmsDeployment,
@@ -51,7 +53,10 @@ export type EmulatorOptions = {
   kmsRootKey?: string | Uint8Array;
   /** Initial settings: operation duration (default 1500 ms), 465 TTL (14 days), error layout, … */
   settings?: Partial<EmulatorSettings>;
-  /** Options of the local anvil node. */
+  /**
+   * Options of the local anvil node; `anvil.blockTime` (seconds) switches from automine to interval mining
+   * (CLI `--block-time`).
+   */
   anvil?: AnvilOptions;
 };
 
@@ -75,7 +80,14 @@ export interface Emulator {
   /** Base URL of the inspection API, e.g. `http://127.0.0.1:41234/_emulator`. */
   readonly inspectUrl: string;
   readonly apiKey: string;
-  readonly chain: { rpcUrl: string; chainId: number; accounts: AnvilAccount[]; anvilPid: number };
+  readonly chain: {
+    rpcUrl: string;
+    chainId: number;
+    accounts: AnvilAccount[];
+    anvilPid: number;
+    /** The DstackKms proxy (`dstack_kms_address`, `kms_contract_address` of the local KMS). */
+    dstackKms: `0x${string}`;
+  };
   /** The funded key that owns the on-chain seed apps (anvil account 1). */
   readonly appOwner: AnvilAccount;
   /** A funded key that owns the multisig-style seed app, standing in for a Safe (anvil account 2). */
@@ -117,6 +129,13 @@ export interface Emulator {
   /** Moves the emulator clock forward (e.g. past the 465 TTL). */
   advanceClock(ms: number): void;
 
+  /** Automine state, block number and block time of the local chain. */
+  chainStatus(): Promise<ChainStatus>;
+  /** Turns anvil's automine off (transactions stay pending until `mine` or the block time) or on. */
+  setAutomine(enabled: boolean): Promise<ChainStatus>;
+  /** Mines `blocks` blocks now (default 1). */
+  mine(blocks?: number): Promise<ChainStatus>;
+
   stop(): Promise<void>;
 }
 
@@ -152,7 +171,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       apiKey,
       keys,
       seedKmsEntries(node.chainId, dstack.kms),
-      { rpcUrl: node.rpcUrl, chainId: node.chainId, accounts: node.accounts },
+      {
+        rpcUrl: node.rpcUrl,
+        chainId: node.chainId,
+        accounts: node.accounts,
+        blockTimeSeconds: options.anvil?.blockTime ?? null,
+      },
       new RegistrationVerifier(node.rpcUrl),
       dstack,
       options.settings,
@@ -199,7 +223,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       apiUrl: `${origin}${API_PREFIX}`,
       inspectUrl: `${origin}${INSPECT_PREFIX}`,
       apiKey,
-      chain: { rpcUrl: node.rpcUrl, chainId: node.chainId, accounts: node.accounts, anvilPid: node.pid },
+      chain: {
+        rpcUrl: node.rpcUrl,
+        chainId: node.chainId,
+        accounts: node.accounts,
+        anvilPid: node.pid,
+        dstackKms: dstack.kms,
+      },
       appOwner,
       otherOwner,
       kmsPublicKey: keys.k256PublicKey,
@@ -234,6 +264,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         updateSettings(ctx, { failNextOperation: message });
       },
       advanceClock: (ms) => ctx.clock.advance(ms),
+      chainStatus: () => ctx.chainControl.status(),
+      setAutomine: (enabled) => ctx.chainControl.setAutomine(enabled),
+      mine: (blocks) => ctx.chainControl.mine(blocks),
       stop: () => {
         stopped ??= cleanup();
         return stopped;

@@ -125,6 +125,7 @@ export const SettingsPatch = z
     operationDurationMs: z.number().int().min(0).max(600_000),
     pendingTtlMs: z.number().int().min(0),
     errorLayout: z.enum(["C", "D", "E"]),
+    kmsInfoLayout: z.enum(["full", "docs"]),
     hexPrefix: z.boolean(),
     phalaTwoPhase: z.boolean(),
     failNextOperation: z.string().min(1).nullable(),

@@ -102,7 +102,6 @@ export function composeRuleSeeds(owner: `0x${string}` | undefined): CvmSeed[] {
       name: "bash-runner-demo",
       kms: "onchain",
       owner,
-      exposeEnvPubkey: true,
       allowedEnvs: ["LOG_LEVEL"],
       env: { LOG_LEVEL: "info" },
       appCompose: {
@@ -114,7 +113,6 @@ export function composeRuleSeeds(owner: `0x${string}` | undefined): CvmSeed[] {
       name: "unicode-compose-demo",
       kms: "onchain",
       owner,
-      exposeEnvPubkey: true,
       allowedEnvs: ["LOG_LEVEL"],
       env: { LOG_LEVEL: "info" },
       dockerCompose: `${DEFAULT_DOCKER_COMPOSE}    labels:\n      greeting: "Grüße, 世界 — ✓"\n      note: 'status": ready'\n`,

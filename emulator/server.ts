@@ -49,7 +49,10 @@ export function inspectRouter(): Router<Handler> {
     .add("GET", "/settings", inspect.inspectSettings)
     .add("PATCH", "/settings", inspect.inspectUpdateSettings)
     .add("POST", "/operations/fail-next", inspect.inspectFailNext)
-    .add("POST", "/clock/advance", inspect.inspectAdvanceClock);
+    .add("POST", "/clock/advance", inspect.inspectAdvanceClock)
+    .add("GET", "/chain", inspect.inspectChain)
+    .add("POST", "/chain/automine", inspect.inspectSetAutomine)
+    .add("POST", "/chain/mine", inspect.inspectMine);
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -135,6 +135,24 @@ export const inspectFailNext: Handler = (ctx, req) => {
   );
 };
 
+export const inspectChain: Handler = async (ctx) => json(200, await ctx.chainControl.status());
+
+const AutomineBody = z.object({ enabled: z.boolean() }).strict();
+
+export const inspectSetAutomine: Handler = async (ctx, req) => {
+  const parsed = body(req.body, AutomineBody);
+  if ("error" in parsed) return parsed.error;
+  return json(200, await ctx.chainControl.setAutomine(parsed.data.enabled));
+};
+
+const MineBody = z.object({ blocks: z.number().int().min(1).max(10_000).optional() }).strict();
+
+export const inspectMine: Handler = async (ctx, req) => {
+  const parsed = body(req.body, MineBody);
+  if ("error" in parsed) return parsed.error;
+  return json(200, await ctx.chainControl.mine(parsed.data.blocks));
+};
+
 const AdvanceBody = z.object({ ms: z.number().int().min(0) }).strict();
 
 export const inspectAdvanceClock: Handler = (ctx, req) => {

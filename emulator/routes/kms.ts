@@ -67,7 +67,9 @@ export const getOnChainKms: Handler = (ctx, req) => {
       chain_id: k.chain_id,
       chain_name: kind,
       gateway_contract_address: k.gateway_app_id,
-      k256_pubkey: ctx.keys.k256PublicKey,
+      // The signing key of the KMS that runs on the local chain (also DstackKms.kmsInfo()); the other
+      // entries are placeholders without a deployed KMS.
+      k256_pubkey: k.kms_contract_address === ctx.dstack.kms ? ctx.keys.k256PublicKey : null,
       devices: [
         {
           device_id: NODE_DEVICE_ID,

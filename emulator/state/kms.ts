@@ -17,7 +17,10 @@ export type KmsEntry = {
   kind: "phala" | "ethereum" | "base";
 };
 
-/** The KmsInfo object exactly as the API returns it (all seven keys, plus the passthrough k256 key). */
+/**
+ * The `KmsInfo` object: the seven documented keys, plus the KMS signing key as the passthrough `k256_pubkey`
+ * (an assumption: the document does not list it; newer API versions carry it in their KMS lists).
+ */
 export function kmsInfoView(entry: KmsEntry, k256Pubkey: string): Record<string, unknown> {
   return {
     id: entry.id,

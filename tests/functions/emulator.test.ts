@@ -66,7 +66,7 @@ describe("data-source functions against the emulator", () => {
       assert.ok(onchain);
       assert.equal(onchain.chainId, emulator.chain.chainId);
       assert.equal(onchain.onchain, true);
-      assert.match(onchain.kmsContractAddress ?? "", /^0x[0-9a-f]{40}$/);
+      assert.match(onchain.kmsContractAddress ?? "", /^0x[0-9a-fA-F]{40}$/);
       for (const entry of all.items) {
         assert.deepEqual(Object.keys(entry).sort(), [
           "chainId",
