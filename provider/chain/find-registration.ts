@@ -165,7 +165,8 @@ async function* scan<T extends OrderedLog>(
         continue;
       }
       throw new ChainRpcError(
-        `searching ${eventName} logs in blocks ${from}..${to}`,
+        `searching ${eventName} logs in blocks ${from}..${to} (the RPC refused eth_getLogs even for ` +
+          `${MIN_LOG_WINDOW_BLOCKS} blocks; use an RPC that serves eth_getLogs)`,
         context.rpcOrigin,
         describeCause(error, context.secrets),
       );

@@ -1,5 +1,5 @@
 import { createPublicClient, defineChain, getAddress, http, isAddress, type TransactionReceipt } from "viem";
-import { type PrivateKeyAccount, privateKeyToAccount } from "viem/accounts";
+import { privateKeyToAccount } from "viem/accounts";
 import type { AppWrite } from "./abi";
 import { checkChainId } from "./check-chain-id";
 import { appCalldata, normalizeComposeHash, normalizeDeviceId } from "./compose-hash";
@@ -9,7 +9,11 @@ import {
   OwnerActionRequiredError,
   TransactionRevertedError,
 } from "./errors";
-import { type FindRegistrationResult, findRegistration } from "./find-registration";
+import {
+  DEFAULT_LOG_SEARCH_BLOCKS,
+  type FindRegistrationResult,
+  findRegistration,
+} from "./find-registration";
 import { assertAppContract, isComposeHashAllowed, isDeviceAllowed, readOwner } from "./read-app-state";
 import { redactRpcUrl, rpcUrlSecrets } from "./redact";
 import type { ChainContext } from "./rpc-call";
@@ -42,7 +46,10 @@ export interface RegisterComposeHashParams {
   knownTransactionHash?: `0x${string}`;
   /** Blocks per `eth_getLogs` call when searching an earlier registration; default 10 000. */
   logWindowBlocks?: number;
-  /** How many blocks back from the latest the log search covers; default 1 000 000. */
+  /**
+   * How many blocks back from the latest the log search covers; default 1 000 000 (at most 50 000 when
+   * the signer owns the app and can send a fresh registration instead).
+   */
   logSearchBlocks?: number;
 }
 
@@ -58,6 +65,8 @@ export interface RegisterComposeHashResult {
 }
 
 const DEFAULT_RECEIPT_TIMEOUT_MS = 120_000;
+/** How far back an owning signer looks for an earlier registration before sending a fresh one. */
+const OWNER_SIGNER_SEARCH_BLOCKS = 50_000;
 const DEFAULT_POLL_INTERVAL_MS = 1_000;
 const TX_HASH_PATTERN = /^0x[0-9a-fA-F]{64}$/;
 const PRIVATE_KEY_PATTERN = /^0x[0-9a-fA-F]{64}$/;
@@ -108,6 +117,8 @@ export async function registerComposeHash(
   }
 
   const owner = await readOwner(context, contract);
+  const account = params.privateKey ? privateKeyToAccount(params.privateKey) : undefined;
+  const signerOwns = account !== undefined && account.address.toLowerCase() === owner.toLowerCase();
   const deviceAllowed = deviceId === undefined ? true : await isDeviceAllowed(context, contract, deviceId);
   if (deviceAllowed === undefined) {
     progress?.(
@@ -125,7 +136,12 @@ export async function registerComposeHash(
       composeHash,
       owner,
       windowBlocks: params.logWindowBlocks,
-      maxBlocks: params.logSearchBlocks,
+      // An owning signer only needs to find its own recent transaction (a crash after it was mined);
+      // beyond that a fresh addComposeHash is cheaper than a long search.
+      maxBlocks: Math.min(
+        params.logSearchBlocks ?? DEFAULT_LOG_SEARCH_BLOCKS,
+        signerOwns ? OWNER_SIGNER_SEARCH_BLOCKS : Number.POSITIVE_INFINITY,
+      ),
       onProgress: progress,
     });
     for (const rejected of search.rejected) {
@@ -147,8 +163,7 @@ export async function registerComposeHash(
   const needed: [AppWrite, `0x${string}`][] = [];
   if (deviceAllowed === false && deviceId) needed.push(["addDevice", deviceId]);
   if (!found) needed.push(["addComposeHash", composeHash]);
-  const account = params.privateKey ? privateKeyToAccount(params.privateKey) : undefined;
-  if (!account || account.address.toLowerCase() !== owner.toLowerCase()) {
+  if (!account || !signerOwns) {
     throw new OwnerActionRequiredError({
       composeHash,
       contract,
@@ -175,7 +190,7 @@ export async function registerComposeHash(
       rpcUrl: params.rpcUrl,
       chain,
       transport,
-      account: account as PrivateKeyAccount,
+      account,
       contract,
       functionName,
       argument,

@@ -2,6 +2,12 @@ import { encryptEnv, strip0x } from "../crypto";
 import { applyEnv } from "./apply-env";
 import { envKeysToSend } from "./env-keys-order";
 import { resolveEnvPublicKey } from "./env-public-key";
+import {
+  assertNoConcurrentWrite,
+  assertNoWriteSince,
+  guardForeignWrites,
+  type WriteHistory,
+} from "./foreign-writes";
 import type { ApplyOptions } from "./inputs";
 import type { ComputedOutputs } from "./outputs";
 import type { FlowContext } from "./ports";
@@ -12,7 +18,10 @@ export type EnvPayload =
   | { readonly kind: "plain"; readonly env: Readonly<Record<string, string>> }
   | { readonly kind: "encrypted"; readonly encryptedEnv: string; readonly envKeys: readonly string[] };
 
-/** Encrypts (or takes the ciphertext as given), applies through the two-phase flow, waits, reports facts. */
+/**
+ * Refuses to overwrite a foreign env write, encrypts (or takes the ciphertext as given), applies
+ * through the two-phase flow, waits, checks that no other writer raced it, reports facts.
+ */
 export async function applyAndWait(
   ctx: FlowContext,
   cvm: ResolvedCvm,
@@ -21,7 +30,9 @@ export async function applyAndWait(
     ApplyOptions,
     "waitForReady" | "readyTimeoutSeconds" | "verifyComposeHash" | "allowUnverifiedEnvPublicKey"
   >,
+  history: WriteHistory,
 ): Promise<ComputedOutputs> {
+  const baseline = await guardForeignWrites(ctx, cvm, history);
   let encryptedEnv: string;
   let envKeys: string[];
   let publicKey: { hex: string; verified: boolean } | undefined;
@@ -42,6 +53,7 @@ export async function applyAndWait(
     encryptedEnv,
     envKeys: envKeysToSend(await currentAllowedEnvs(ctx.api, cvm), envKeys),
     verifyComposeHash: options.verifyComposeHash,
+    beforeEachSend: () => assertNoWriteSince(ctx, cvm, baseline, history),
   });
   ctx.report(`Update accepted (operation ${applied.correlationId})`);
 
@@ -58,6 +70,7 @@ export async function applyAndWait(
       composeHash = (await ctx.api.getCvm(cvm.canonicalId)).composeHash ?? composeHash;
     }
   }
+  await assertNoConcurrentWrite(ctx, cvm, baseline, applied.correlationId);
 
   return {
     canonicalCvmId: cvm.canonicalId,

@@ -11,6 +11,8 @@ export interface ApplyRequest {
   /** The new `allowed_envs`: sorted, or the CVM's own order when the set is unchanged. */
   readonly envKeys: readonly string[];
   readonly verifyComposeHash: boolean;
+  /** Runs before every PATCH (a busy CVM may finish another writer's update in between); throws to stop. */
+  readonly beforeEachSend?: () => Promise<void>;
 }
 
 export interface Applied {
@@ -30,6 +32,7 @@ export async function applyEnv(ctx: FlowContext, cvm: ResolvedCvm, request: Appl
   const limits = ctx.limits ?? DEFAULT_FLOW_LIMITS;
   const envKeys = [...request.envKeys];
   let state: FlowState = initialFlowState;
+  await request.beforeEachSend?.();
   let outcome = await sendPatch(ctx.api, cvm, { encryptedEnv: request.encryptedEnv, envKeys });
   for (;;) {
     let decision = decideNext(state, outcome, limits);
@@ -78,6 +81,7 @@ export async function applyEnv(ctx: FlowContext, cvm: ResolvedCvm, request: Appl
       case "send":
         if (next.why) ctx.report(next.why);
         if (next.delayMs > 0) await ctx.sleep(next.delayMs);
+        await request.beforeEachSend?.();
         outcome = await sendPatch(ctx.api, cvm, {
           encryptedEnv: request.encryptedEnv,
           envKeys,

@@ -22,6 +22,11 @@ export async function createCvmEnvironment(runtime: ProviderRuntime, props: unkn
   if (dropped.length > 0)
     ctx.report(`Adopting the environment of ${cvm.canonicalId}; removing ${dropped.join(", ")}`);
 
-  const computed = await applyAndWait(ctx, cvm, payloadOf(inputs), options);
+  // An environment written through the API (by another stack, a dashboard) is adopted only on
+  // request, even when no key would be dropped; an empty one (cleared) holds nothing to lose.
+  const computed = await applyAndWait(ctx, cvm, payloadOf(inputs), options, {
+    overwriteForeignEnv: options.adoptExistingEnv || existing.length === 0,
+    optIn: "adoptExistingEnv",
+  });
   return { id: cvm.canonicalId, outs: buildOutputs(inputs, computed) };
 }

@@ -14,7 +14,10 @@ export async function deleteCvmEnvironment(
   id: string,
   props: unknown,
 ): Promise<void> {
-  const stored = (props ?? {}) as Partial<CheckedInputs> & { canonicalCvmId?: string };
+  const stored = (props ?? {}) as Partial<CheckedInputs> & {
+    canonicalCvmId?: string;
+    correlationId?: string;
+  };
   const ctx = runtime.context(credentialsOf(stored));
   let cvm: Awaited<ReturnType<typeof resolveCvm>>;
   try {
@@ -24,5 +27,9 @@ export async function deleteCvmEnvironment(
     throw error;
   }
   ctx.report(`Clearing the environment of ${cvm.canonicalId}`);
-  await applyAndWait(ctx, cvm, { kind: "plain", env: {} }, applyOptionsOf(stored));
+  const options = applyOptionsOf(stored);
+  await applyAndWait(ctx, cvm, { kind: "plain", env: {} }, options, {
+    ...(stored.correlationId ? { ours: stored.correlationId } : {}),
+    overwriteForeignEnv: options.overwriteForeignEnv,
+  });
 }

@@ -1,4 +1,6 @@
 import type { DiffResult } from "@pulumi/pulumi/dynamic";
+import { normalizeCvmId } from "../api";
+import { bareAppId } from "./resolve-cvm";
 import { isUnknown } from "./unknown";
 
 /**
@@ -11,9 +13,30 @@ import { isUnknown } from "./unknown";
 export function diffCvmEnvironment(olds: unknown, news: unknown): DiffResult {
   const old = (olds ?? {}) as Record<string, unknown>;
   const next = (news ?? {}) as Record<string, unknown>;
-  const newCvmId = next.cvmId;
-  const sameCvm =
-    !isUnknown(newCvmId) &&
-    (newCvmId === old.cvmId || (newCvmId !== undefined && newCvmId === old.canonicalCvmId));
-  return sameCvm ? {} : { replaces: ["cvmId"], deleteBeforeReplace: true };
+  return sameCvm(old, next.cvmId) ? {} : { replaces: ["cvmId"], deleteBeforeReplace: true };
+}
+
+/**
+ * Whether an identifier names the CVM state already knows, judged from state alone (preview makes
+ * no request): its previous identifier, its canonical id, or its app id in any form the API takes
+ * (`app_<hex>`, bare hex, either case). Any other form (a name, a VM UUID) that differs is a change.
+ */
+function sameCvm(old: Record<string, unknown>, cvmId: unknown): boolean {
+  if (typeof cvmId !== "string" || isUnknown(cvmId)) return false;
+  const wanted = canonicalForm(cvmId);
+  if (wanted === undefined) return false;
+  const appId = typeof old.appId === "string" ? bareAppId(old.appId) : undefined;
+  const known = [old.cvmId, old.canonicalCvmId, appId === undefined ? undefined : `app_${appId}`];
+  return known.some((id) => typeof id === "string" && canonicalForm(id) === wanted);
+}
+
+/** The identifier as the API path takes it, with an app id in one case; `undefined` when invalid. */
+function canonicalForm(id: string): string | undefined {
+  try {
+    const normalized = normalizeCvmId(id);
+    const app = /^app_([0-9a-f]{40})$/i.exec(normalized)?.[1];
+    return app === undefined ? normalized : `app_${app.toLowerCase()}`;
+  } catch {
+    return undefined;
+  }
 }

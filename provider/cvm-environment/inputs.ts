@@ -43,6 +43,7 @@ export const ProgramInputsSchema = z.strictObject({
   verifyComposeHash: orUnknown(flag).optional(),
   allowUnverifiedEnvPublicKey: orUnknown(flag).optional(),
   adoptExistingEnv: orUnknown(flag).optional(),
+  overwriteForeignEnv: orUnknown(flag).optional(),
 });
 export type ProgramInputs = z.infer<typeof ProgramInputsSchema>;
 
@@ -60,6 +61,7 @@ export const CheckedInputsSchema = z.object({
   verifyComposeHash: flag.optional(),
   allowUnverifiedEnvPublicKey: flag.optional(),
   adoptExistingEnv: flag.optional(),
+  overwriteForeignEnv: flag.optional(),
 });
 export type CheckedInputs = z.infer<typeof CheckedInputsSchema>;
 
@@ -73,6 +75,7 @@ export const DEFAULTS = {
   verifyComposeHash: true,
   allowUnverifiedEnvPublicKey: false,
   adoptExistingEnv: false,
+  overwriteForeignEnv: false,
 } as const;
 
 export interface ApplyOptions {
@@ -81,6 +84,8 @@ export interface ApplyOptions {
   readonly verifyComposeHash: boolean;
   readonly allowUnverifiedEnvPublicKey: boolean;
   readonly adoptExistingEnv: boolean;
+  /** Update or clear an environment someone else wrote since this resource's last update. */
+  readonly overwriteForeignEnv: boolean;
 }
 
 export const applyOptionsOf = (inputs: Partial<CheckedInputs>): ApplyOptions => ({
@@ -89,4 +94,5 @@ export const applyOptionsOf = (inputs: Partial<CheckedInputs>): ApplyOptions => 
   verifyComposeHash: inputs.verifyComposeHash ?? DEFAULTS.verifyComposeHash,
   allowUnverifiedEnvPublicKey: inputs.allowUnverifiedEnvPublicKey ?? DEFAULTS.allowUnverifiedEnvPublicKey,
   adoptExistingEnv: inputs.adoptExistingEnv ?? DEFAULTS.adoptExistingEnv,
+  overwriteForeignEnv: inputs.overwriteForeignEnv ?? DEFAULTS.overwriteForeignEnv,
 });

@@ -16,6 +16,8 @@ export interface ComputedOutputs {
   readonly composeHash?: string;
   readonly registrationTransactionHash?: string;
   readonly correlationId?: string;
+  /** Set by refresh: the newest env write on the CVM since `correlationId` that this resource did not make. */
+  readonly foreignEnvWrite?: string;
 }
 
 export const ComputedOutputsSchema = z.object({
@@ -28,6 +30,7 @@ export const ComputedOutputsSchema = z.object({
   composeHash: z.string().optional(),
   registrationTransactionHash: z.string().optional(),
   correlationId: z.string().optional(),
+  foreignEnvWrite: z.string().optional(),
 });
 
 /** State as stored: the checked inputs (so delete and refresh can act alone) plus the computed outputs. */

@@ -2,8 +2,11 @@ import type { ReadResult } from "@pulumi/pulumi/dynamic";
 import { NotFoundError } from "../api";
 import { strip0x } from "../crypto";
 import { driftedInputs } from "./drift";
+import { describeWrites, envWritesSince } from "./env-writes";
+import { listRecentOperations } from "./foreign-writes";
 import { inputsOf } from "./outputs";
-import { currentAllowedEnvs, resolveCvm } from "./resolve-cvm";
+import type { FlowContext } from "./ports";
+import { currentAllowedEnvs, type ResolvedCvm, resolveCvm } from "./resolve-cvm";
 import type { ProviderRuntime } from "./runtime";
 
 /**
@@ -26,6 +29,7 @@ export async function readCvmEnvironment(
     throw error;
   }
   const allowed = await currentAllowedEnvs(ctx.api, cvm);
+  const foreign = await foreignWriteSince(ctx, cvm, stored.correlationId);
   const live = {
     canonicalCvmId: cvm.canonicalId,
     ...(cvm.appId ? { appId: cvm.appId } : {}),
@@ -33,13 +37,34 @@ export async function readCvmEnvironment(
     ...(cvm.chainId !== undefined ? { chainId: cvm.chainId } : {}),
     ...(cvm.detail.composeHash ? { composeHash: strip0x(cvm.detail.composeHash).toLowerCase() } : {}),
   };
+  const { foreignEnvWrite: _previous, ...known } = stored;
+  const kept = foreign === undefined ? known : { ...known, foreignEnvWrite: foreign };
   const inputs = inputsOf(stored);
   const drifted = driftedInputs(inputs, allowed);
-  if (drifted === undefined) return { id: cvm.canonicalId, props: { ...stored, ...live } };
+  if (drifted === undefined) return { id: cvm.canonicalId, props: { ...kept, ...live } };
   ctx.report(
     `CVM ${cvm.canonicalId} allows [${[...allowed].sort().join(", ")}], state says [${(inputs.envKeys as string[] | undefined)?.join(", ") ?? ""}]`,
   );
-  return { id: cvm.canonicalId, props: { ...stored, ...drifted, ...live }, inputs: drifted };
+  return { id: cvm.canonicalId, props: { ...kept, ...drifted, ...live }, inputs: drifted };
+}
+
+/**
+ * Values cannot be read back, but the CVM's operations name every env write: one newer than the
+ * state's own (`correlationId`) was made by someone else, and the next update refuses to overwrite it.
+ */
+async function foreignWriteSince(
+  ctx: FlowContext,
+  cvm: ResolvedCvm,
+  ours: unknown,
+): Promise<string | undefined> {
+  if (typeof ours !== "string") return undefined;
+  const writes = envWritesSince(await listRecentOperations(ctx, cvm), ours);
+  if (writes.length === 0) return undefined;
+  ctx.report(
+    `CVM ${cvm.canonicalId}'s environment was written outside this resource: ${describeWrites(writes)}. ` +
+      "The next update refuses to overwrite it unless overwriteForeignEnv is set.",
+  );
+  return writes[0]?.correlationId;
 }
 
 export const credentialsOf = (stored: Record<string, unknown>): { privateKey?: string; rpcUrl?: string } => ({

@@ -2,7 +2,13 @@ import { isDeepStrictEqual } from "node:util";
 import type { UpdateResult } from "@pulumi/pulumi/dynamic";
 import { applyAndWait, payloadOf } from "./apply-and-wait";
 import { applyOptionsOf, type CheckedInputs, CheckedInputsSchema } from "./inputs";
-import { buildOutputs, computedOf, type StoredOutputs, StoredOutputsSchema } from "./outputs";
+import {
+  buildOutputs,
+  type ComputedOutputs,
+  computedOf,
+  type StoredOutputs,
+  StoredOutputsSchema,
+} from "./outputs";
 import { resolveCvm } from "./resolve-cvm";
 import type { ProviderRuntime } from "./runtime";
 
@@ -21,8 +27,25 @@ export async function updateCvmEnvironment(
   }
   const ctx = runtime.context(inputs);
   const cvm = await resolveCvm(ctx.api, previous.canonicalCvmId ?? id);
-  const computed = await applyAndWait(ctx, cvm, payloadOf(inputs), applyOptionsOf(inputs));
-  return { outs: buildOutputs(inputs, computed) };
+  const options = applyOptionsOf(inputs);
+  const computed = await applyAndWait(ctx, cvm, payloadOf(inputs), options, {
+    ...(previous.correlationId ? { ours: previous.correlationId } : {}),
+    overwriteForeignEnv: options.overwriteForeignEnv,
+  });
+  return { outs: buildOutputs(inputs, withRegistrationOf(previous, computed)) };
+}
+
+/**
+ * `registrationTransactionHash` names the transaction behind the CVM's current compose hash: an
+ * update that kept the compose hash (values only) keeps naming the same transaction.
+ */
+function withRegistrationOf(previous: StoredOutputs, computed: ComputedOutputs): ComputedOutputs {
+  const kept =
+    computed.registrationTransactionHash === undefined &&
+    previous.registrationTransactionHash !== undefined &&
+    computed.composeHash !== undefined &&
+    computed.composeHash === previous.composeHash;
+  return kept ? { ...computed, registrationTransactionHash: previous.registrationTransactionHash } : computed;
 }
 
 function samePayload(previous: StoredOutputs, inputs: CheckedInputs): boolean {

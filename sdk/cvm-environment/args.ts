@@ -29,8 +29,15 @@ export interface CvmEnvironmentArgs {
    */
   allowUnverifiedEnvPublicKey?: pulumi.Input<boolean>;
   /**
-   * Allow creating this resource on a CVM that already allows keys not declared here; they are
-   * removed. Without it, create fails and names those keys (default false).
+   * Allow creating this resource on a CVM that already allows keys not declared here (they are
+   * removed), or whose environment was written through the API by someone else (it is replaced).
+   * Without it, create fails and names those keys or that operation (default false).
    */
   adoptExistingEnv?: pulumi.Input<boolean>;
+  /**
+   * Allow an update or destroy to overwrite an environment that was written outside this resource
+   * since its last update (another stack, the dashboard, a CLI). Without it, they fail and name the
+   * foreign operation (default false).
+   */
+  overwriteForeignEnv?: pulumi.Input<boolean>;
 }

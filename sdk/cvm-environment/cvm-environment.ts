@@ -36,6 +36,8 @@ export class CvmEnvironment extends pulumi.dynamic.Resource {
   declare readonly registrationTransactionHash: pulumi.Output<string | undefined>;
   /** Correlation id of the last update operation on the CVM. */
   declare readonly correlationId: pulumi.Output<string | undefined>;
+  /** Set by refresh: an env write on the CVM since `correlationId` that this resource did not make. */
+  declare readonly foreignEnvWrite: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: CvmEnvironmentArgs, opts?: pulumi.CustomResourceOptions) {
     const props = {
@@ -55,6 +57,7 @@ export class CvmEnvironment extends pulumi.dynamic.Resource {
       composeHash: undefined,
       registrationTransactionHash: undefined,
       correlationId: undefined,
+      foreignEnvWrite: undefined,
     };
     const secretOutputs = pulumi.mergeOptions(opts, { additionalSecretOutputs: SECRET_OUTPUTS });
     super(cvmEnvironmentShim, name, props, secretOutputs, undefined, "CvmEnvironment");

@@ -27,4 +27,15 @@ describe("CvmEnvironment diff", () => {
   it("switching to the canonical id of the same CVM is not a replacement", () => {
     assert.deepEqual(diffCvmEnvironment(olds, { cvmId: "cvm_1" }), {});
   });
+
+  it("another identifier of the same CVM that state knows (its app id in any form) is not a replacement", () => {
+    const app = "50b0e827cc6c53f4010b57e588a18c5ef9388cc1";
+    const byName = { cvmId: "my-app", canonicalCvmId: "cvm_1", appId: app, envKeys: ["A"] };
+    for (const cvmId of [`app_${app}`, app, `app_${app.toUpperCase()}`, " my-app ", "cvm_1"]) {
+      assert.deepEqual(diffCvmEnvironment(byName, { cvmId }), {}, cvmId);
+    }
+    for (const cvmId of ["other-app", `app_${"1".repeat(40)}`, "..", UNKNOWN]) {
+      assert.deepEqual(diffCvmEnvironment(byName, { cvmId }).replaces, ["cvmId"], cvmId);
+    }
+  });
 });

@@ -8,7 +8,7 @@ import { DEFAULT_FLOW_LIMITS } from "../../provider/cvm-environment/plan";
 import type { CvmEnvironmentApi } from "../../provider/cvm-environment/ports";
 import { apiFor } from "../../provider/cvm-environment/session";
 import { checkAgainstOpenApi } from "../support/openapi-conformance";
-import { OneResourceStack, providerFor } from "./helpers/harness";
+import { apiWith, OneResourceStack, providerFor } from "./helpers/harness";
 
 const PATCH_ENVS = "PATCH /cvms/{id}/envs";
 
@@ -74,17 +74,12 @@ describe("CvmEnvironment against the emulator: 466, 467, 468 and 409 in the two-
                 onRetry: (info) => report(`Retrying ${info.route} (${info.reason})`),
               })
             : apiFor(settings, report);
-          return {
-            getCvm: (...args) => client.getCvm(...args),
-            getComposeFile: (...args) => client.getComposeFile(...args),
-            listOperations: (...args) => client.listOperations(...args),
-            getAppEnvEncryptPubkey: (...args) => client.getAppEnvEncryptPubkey(...args),
-            getKmsOnChainDetail: (...args) => client.getKmsOnChainDetail(...args),
+          return apiWith(client, {
             patchEnvs: (id, body) => {
               sent.push({ ...body });
               return client.patchEnvs(id, body);
             },
-          };
+          });
         },
       },
     );

@@ -104,7 +104,14 @@ describe("CvmEnvironment against the emulator", function () {
     assert.deepEqual(emu.inspectCvm(target.id).env, { API_KEY: "a", DB_URL: "b" });
 
     await stack.up({ cvmId: target.name, env: { API_KEY: "a2", DB_URL: "b" } });
-    assert.equal(stack.state?.outputs.registrationTransactionHash, undefined, "value change: no chain step");
+    const registrations = reports.filter((line) => line.includes("Registered in transaction")).length;
+    assert.equal(registrations, 1, "value change: no chain step");
+    assert.equal(stack.state?.outputs.composeHash, first.composeHash);
+    assert.equal(
+      stack.state?.outputs.registrationTransactionHash,
+      first.registrationTransactionHash,
+      "the compose hash is the same, so the transaction behind it is still the one in state",
+    );
     assert.deepEqual(emu.inspectCvm(target.id).env, { API_KEY: "a2", DB_URL: "b" });
 
     await stack.up({ cvmId: target.name, env: { API_KEY: "a2" } });

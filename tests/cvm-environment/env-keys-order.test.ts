@@ -2,9 +2,9 @@ import assert from "node:assert/strict";
 import { type Emulator, startEmulator } from "../../emulator";
 import type { PatchEnvsBody } from "../../provider/api";
 import { envKeysToSend } from "../../provider/cvm-environment/env-keys-order";
-import type { CvmEnvironmentApi } from "../../provider/cvm-environment/ports";
 import { apiFor } from "../../provider/cvm-environment/session";
-import { OneResourceStack, providerFor } from "./helpers/harness";
+import { checkAgainstOpenApi } from "../support/openapi-conformance";
+import { apiWith, OneResourceStack, providerFor } from "./helpers/harness";
 
 describe("env_keys order", () => {
   it("keeps the CVM's own order when the key set is unchanged, sorts a changed set", () => {
@@ -19,7 +19,7 @@ describe("env_keys order", () => {
     this.timeout(120_000);
     let emu: Emulator;
     before(async () => {
-      emu = await startEmulator({ settings: { operationDurationMs: 50 } });
+      emu = checkAgainstOpenApi(await startEmulator({ settings: { operationDurationMs: 50 } }));
     });
     after(async () => {
       await emu?.stop();
@@ -36,24 +36,19 @@ describe("env_keys order", () => {
         {
           createApi: (settings, report) => {
             const client = apiFor(settings, report);
-            const api: CvmEnvironmentApi = {
-              // A server that keeps allowed_envs in the order it was given, not sorted.
+            // A server that keeps allowed_envs in the order it was given, not sorted.
+            return apiWith(client, {
               getCvm: async (id) => {
                 const detail = await client.getCvm(id);
                 return reversed && detail.allowedEnvs
                   ? { ...detail, allowedEnvs: [...detail.allowedEnvs].reverse() }
                   : detail;
               },
-              getComposeFile: (...args) => client.getComposeFile(...args),
-              listOperations: (...args) => client.listOperations(...args),
-              getAppEnvEncryptPubkey: (...args) => client.getAppEnvEncryptPubkey(...args),
-              getKmsOnChainDetail: (...args) => client.getKmsOnChainDetail(...args),
               patchEnvs: (id, body) => {
                 sent.push({ ...body });
                 return client.patchEnvs(id, body);
               },
-            };
-            return api;
+            });
           },
         },
       );

@@ -3,9 +3,9 @@ import { type Emulator, startEmulator } from "../../emulator";
 import type { KmsOnChainDetail } from "../../provider/api";
 import { hexToBytes, kmsPublicKeyOf } from "../../provider/crypto";
 import { EnvPublicKeyError } from "../../provider/cvm-environment/errors";
-import type { CvmEnvironmentApi } from "../../provider/cvm-environment/ports";
 import { apiFor } from "../../provider/cvm-environment/session";
-import { OneResourceStack, patchCount, providerFor } from "./helpers/harness";
+import { checkAgainstOpenApi } from "../support/openapi-conformance";
+import { apiWith, OneResourceStack, patchCount, providerFor } from "./helpers/harness";
 
 /**
  * The env public key of an on-chain CVM whose detail has the published 2026-01-21 shape: no
@@ -17,7 +17,7 @@ describe("CvmEnvironment: env public key of an on-chain CVM without k256_pubkey"
   let emu: Emulator;
 
   before(async () => {
-    emu = await startEmulator({ settings: { operationDurationMs: 50 } });
+    emu = checkAgainstOpenApi(await startEmulator({ settings: { operationDurationMs: 50 } }));
   });
   after(async () => {
     await emu?.stop();
@@ -44,7 +44,7 @@ describe("CvmEnvironment: env public key of an on-chain CVM without k256_pubkey"
       {
         createApi: (settings, report) => {
           const client = apiFor(settings, report);
-          const api: CvmEnvironmentApi = {
+          return apiWith(client, {
             getCvm: async (id) => {
               const detail = await client.getCvm(id);
               if (!detail.kmsInfo) return detail;
@@ -52,14 +52,9 @@ describe("CvmEnvironment: env public key of an on-chain CVM without k256_pubkey"
               const { envPublicKey: _p, ...rest } = detail;
               return { ...rest, kmsInfo: dstackKmsAddress ? { ...kmsInfo, dstackKmsAddress } : kmsInfo };
             },
-            getComposeFile: (...args) => client.getComposeFile(...args),
-            listOperations: (...args) => client.listOperations(...args),
-            getAppEnvEncryptPubkey: (...args) => client.getAppEnvEncryptPubkey(...args),
             getKmsOnChainDetail: (chain) =>
               onChain ? onChain(() => client.getKmsOnChainDetail(chain)) : client.getKmsOnChainDetail(chain),
-            patchEnvs: (...args) => client.patchEnvs(...args),
-          };
-          return api;
+          });
         },
       },
     );

@@ -4,6 +4,7 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { Emulator } from "../../../emulator";
 import { createCvmEnvironmentProvider, type ProviderOptions } from "../../../provider";
 import { DEFAULT_FLOW_LIMITS } from "../../../provider/cvm-environment/plan";
+import type { CvmEnvironmentApi } from "../../../provider/cvm-environment/ports";
 
 export interface Harness {
   readonly provider: dynamic.ResourceProvider;
@@ -84,3 +85,17 @@ export class OneResourceStack {
 
 export const patchCount = (emulator: Emulator): number =>
   emulator.requests().filter((r) => r.method === "PATCH" && /\/envs$/.test(r.path)).length;
+
+/** `client` with some of its calls replaced, e.g. to reshape an answer or to record what is sent. */
+export const apiWith = (
+  client: CvmEnvironmentApi,
+  overrides: Partial<CvmEnvironmentApi>,
+): CvmEnvironmentApi => ({
+  getCvm: (...args) => client.getCvm(...args),
+  getComposeFile: (...args) => client.getComposeFile(...args),
+  listOperations: (...args) => client.listOperations(...args),
+  getAppEnvEncryptPubkey: (...args) => client.getAppEnvEncryptPubkey(...args),
+  getKmsOnChainDetail: (...args) => client.getKmsOnChainDetail(...args),
+  patchEnvs: (...args) => client.patchEnvs(...args),
+  ...overrides,
+});

@@ -1,0 +1,89 @@
+import assert from "node:assert/strict";
+import { createPublicClient, http } from "viem";
+import { type Emulator, startEmulator } from "../../emulator";
+import { ReceiptTimeoutError } from "../../provider/chain";
+import { checkAgainstOpenApi } from "../support/openapi-conformance";
+import { OneResourceStack, providerFor } from "./helpers/harness";
+
+/** The two-phase flow against the emulator in the situations an honest chain produces. */
+describe("CvmEnvironment: chain fidelity against the emulator", function () {
+  this.timeout(180_000);
+  let emu: Emulator;
+
+  before(async () => {
+    emu = checkAgainstOpenApi(await startEmulator({ settings: { operationDurationMs: 50 } }));
+  });
+  after(async () => {
+    await emu?.stop();
+  });
+
+  const chain = () => createPublicClient({ transport: http(emu.chain.rpcUrl) });
+  const rpc = (method: string, params: unknown[] = []) =>
+    (chain().request as (args: { method: string; params: unknown[] }) => Promise<unknown>)({
+      method,
+      params,
+    });
+  const ownerNonce = () => chain().getTransactionCount({ address: emu.appOwner.address });
+
+  for (const name of ["unicode-compose-demo", "bash-runner-demo"]) {
+    it(`a key change on ${name} passes the compose hash check (upstream's preprocessing) and registers once`, async () => {
+      const target = emu.cvms.find((c) => c.name === name);
+      assert.ok(target);
+      const { provider } = await providerFor(emu);
+      const stack = new OneResourceStack(provider);
+      const nonce = await ownerNonce();
+      await stack.up({ cvmId: target.id, env: { LOG_LEVEL: "info", NEW_KEY: "n" } });
+      assert.deepEqual(emu.inspectCvm(target.id).allowed_envs, ["LOG_LEVEL", "NEW_KEY"]);
+      assert.match(String(stack.state?.outputs.registrationTransactionHash), /^0x[0-9a-f]{64}$/);
+      assert.equal(await ownerNonce(), nonce + 1);
+    });
+  }
+
+  it("a receipt timeout, then a new process: the pending addComposeHash is waited for, not sent again (automine off)", async () => {
+    const seeded = await emu.createCvm({
+      name: "pending-resume",
+      kms: "onchain",
+      owner: emu.appOwner.address,
+    });
+    const nonce = await ownerNonce();
+    await rpc("evm_setAutomine", [false]);
+    try {
+      const first = await providerFor(
+        emu,
+        {},
+        {
+          timing: {
+            pollIntervalMs: 50,
+            maxPollIntervalMs: 200,
+            receiptTimeoutMs: 500,
+            receiptPollIntervalMs: 100,
+          },
+        },
+      );
+      await assert.rejects(
+        new OneResourceStack(first.provider).up({ cvmId: seeded.id, env: { A: "1" } }),
+        (error: unknown) => {
+          assert.ok(error instanceof ReceiptTimeoutError, String(error));
+          return true;
+        },
+      );
+      assert.deepEqual(emu.inspectCvm(seeded.id).allowed_envs, []);
+
+      const second = await providerFor(emu);
+      const stack = new OneResourceStack(second.provider);
+      const resumed = stack.up({ cvmId: seeded.id, env: { A: "1" } });
+      // Mine only once the second run has had time to look for the pending transaction.
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      await rpc("evm_mine");
+      await resumed;
+      assert.ok(
+        second.reports.some((line) => /pending/.test(line) && /waiting for it/.test(line)),
+        second.reports.join("\n"),
+      );
+      assert.equal(await ownerNonce(), nonce + 1, "one transaction in all");
+      assert.deepEqual(emu.inspectCvm(seeded.id).env, { A: "1" });
+    } finally {
+      await rpc("evm_setAutomine", [true]);
+    }
+  });
+});
