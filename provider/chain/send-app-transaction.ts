@@ -46,7 +46,10 @@ export interface SentAppTransaction {
  */
 const nextNonceFloor = new Map<string, number>();
 
-/** Transactions this process sent, per signer key and nonce: pending ones are known even when the node hides its pool. */
+/**
+ * Transactions this process sent, per signer key and nonce: the same calldata is sent once per process,
+ * and our own pending transactions are known even when the node hides its pool.
+ */
 const sentByProcess = new Map<string, Map<number, { hash: `0x${string}`; to: string; data: string }>>();
 
 /**
@@ -72,8 +75,16 @@ export async function sendAppTransaction(
   const key = signerLockKey(params.rpcUrl, params.chain.id, account.address);
   const data = appCalldata(functionName, argument);
   return withSignerLock(key, async () => {
-    const pending = await findPendingTransaction(context, { signer: account.address, to: contract, data });
     const ours = sentByProcess.get(key) ?? new Map();
+    // Once per process: a concurrent resource (another replica of the same app) may have sent it already.
+    const sentBefore = [...ours.values()].find((tx) => tx.to === contract && tx.data === data);
+    if (sentBefore) {
+      params.onProgress?.(
+        `${functionName}(${argument}) was sent by this run as ${sentBefore.hash}; reusing it`,
+      );
+      return { transactionHash: sentBefore.hash, sent: false };
+    }
+    const pending = await findPendingTransaction(context, { signer: account.address, to: contract, data });
     if (pending.kind === "found") {
       params.onProgress?.(
         `A ${functionName}(${argument}) transaction of the signer is pending (${pending.transactionHash}); waiting for it instead of sending another`,
@@ -89,15 +100,6 @@ export async function sendAppTransaction(
           params.chain.id,
           context.rpcOrigin,
         );
-      }
-      const same = nonces
-        .map((nonce) => ours.get(nonce))
-        .find((tx) => tx?.to === contract && tx.data === data);
-      if (same) {
-        params.onProgress?.(
-          `${functionName}(${argument}) is already pending as ${same.hash}; waiting for it`,
-        );
-        return { transactionHash: same.hash, sent: false };
       }
     }
 

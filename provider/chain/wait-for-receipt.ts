@@ -47,7 +47,11 @@ export function assertRegistrationReceipt(
   }
 }
 
-/** Whether a mined receipt registered `composeHash` on `contract` (no throw). */
+/**
+ * Whether a mined receipt registered `composeHash` on `contract` by a transaction sent to the contract
+ * (no throw). A transaction sent elsewhere (the DstackKms factory, an owner contract) is left to the
+ * log search, which knows the owner.
+ */
 export function isRegistrationReceipt(
   receipt: TransactionReceipt,
   contract: `0x${string}`,
@@ -55,6 +59,7 @@ export function isRegistrationReceipt(
 ): boolean {
   return (
     receipt.status === "success" &&
+    receipt.to?.toLowerCase() === contract.toLowerCase() &&
     receipt.logs.some((log) => isComposeHashAddedLog(log, contract, composeHash))
   );
 }

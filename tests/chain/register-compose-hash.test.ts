@@ -133,6 +133,7 @@ describe("chain: registerComposeHash against anvil", function () {
     const nonceBefore = await nonceOf(owner);
     const again = await registerComposeHash({
       ...baseParams(contract, hash),
+      rpcUrl: `${node.rpcUrl}/`, // a new process: this one would reuse what it sent itself
       privateKey: owner.privateKey,
       logWindowBlocks: 100,
       logSearchBlocks: 300,
@@ -243,6 +244,18 @@ describe("chain: registerComposeHash against anvil", function () {
     assert.equal(await allowed(contract, hash), false);
   });
 
+  it("two concurrent registrations of the same hash (replicas of one app) send one transaction", async () => {
+    const contract = await deploy(owner);
+    const hash = randomHash();
+    const nonceBefore = await nonceOf(owner);
+    const [a, b] = await Promise.all(
+      [0, 1].map(() => registerComposeHash({ ...baseParams(contract, hash), privateKey: owner.privateKey })),
+    );
+    assert.equal(a?.transactionHash, b?.transactionHash);
+    assert.deepEqual([a?.sentTransaction, b?.sentTransaction].sort(), [false, true]);
+    assert.equal(await nonceOf(owner), nonceBefore + 1);
+  });
+
   it("10 concurrent registrations with one signer all succeed with exactly 10 transactions", async () => {
     const contract = await deploy(owner);
     const hashes = Array.from({ length: 10 }, randomHash);
@@ -307,15 +320,23 @@ describe("chain: registerComposeHash against anvil", function () {
     const { contract, hash, nonceBefore, error: timedOut } = await timedOutRegistration();
     const otherHash = randomHash();
 
-    // A new run knows nothing of the first one: it must find the pending transaction on its own.
+    // A new process knows nothing of the first run: it must find the pending transaction on the node.
+    // This process remembers what it sent per RPC URL, so the same node under another spelling of its
+    // URL stands for a new process.
+    const rpcUrl = `${node.rpcUrl}/`;
     const progress: string[] = [];
     const resumed = registerComposeHash({
       ...baseParams(contract, hash),
+      rpcUrl,
       privateKey: owner.privateKey,
       onProgress: (line) => progress.push(line),
     });
     // Meanwhile a registration of another hash is not mistaken for it and is sent (nonce + 1).
-    const another = registerComposeHash({ ...baseParams(contract, otherHash), privateKey: owner.privateKey });
+    const another = registerComposeHash({
+      ...baseParams(contract, otherHash),
+      rpcUrl,
+      privateKey: owner.privateKey,
+    });
     await new Promise((r) => setTimeout(r, 600));
     assert.equal(
       await client.getTransactionCount({ address: owner.address, blockTag: "pending" }),

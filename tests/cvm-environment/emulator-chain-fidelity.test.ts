@@ -69,7 +69,9 @@ describe("CvmEnvironment: chain fidelity against the emulator", function () {
       );
       assert.deepEqual(emu.inspectCvm(seeded.id).allowed_envs, []);
 
-      const second = await providerFor(emu);
+      // A new process: this one remembers what it sent per RPC URL, so another spelling of the
+      // node's URL stands for a process that knows nothing of the first run.
+      const second = await providerFor(emu, { "phala:rpcUrl": `${emu.chain.rpcUrl}/` });
       const stack = new OneResourceStack(second.provider);
       const resumed = stack.up({ cvmId: seeded.id, env: { A: "1" } });
       // Mine only once the second run has had time to look for the pending transaction.
