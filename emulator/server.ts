@@ -31,6 +31,17 @@ export function apiRouter(): Router<Handler> {
     .add("GET", "/kms/{kms}/pubkey/{app_id}", getAppEnvPubkey);
 }
 
+/**
+ * Routes the OpenAPI document lists without a security requirement (the KMS directory): served without an
+ * API key. (Assumption: a key sent anyway is ignored.)
+ */
+export const PUBLIC_ROUTES: ReadonlySet<string> = new Set([
+  "GET /kms",
+  "GET /kms/{kms_id}",
+  "GET /kms/{kms}/pubkey/{app_id}",
+  "GET /kms/on-chain/{chain}",
+]);
+
 export function inspectRouter(): Router<Handler> {
   return new Router<Handler>()
     .add("GET", "/", inspect.inspectSummary)
@@ -153,7 +164,8 @@ export function createEmulatorServer(ctx: EmulatorContext): Server {
       response = detail(405, "Method Not Allowed");
     } else {
       const key = headerValue(req, "x-api-key");
-      if (!key) response = detail(401, "Not authenticated: X-API-Key header required");
+      if (PUBLIC_ROUTES.has(route)) response = await run(match.handler, match.params, sub);
+      else if (!key) response = detail(401, "Not authenticated: X-API-Key header required");
       else if (key !== ctx.apiKey) response = detail(401, "Invalid API key");
       else response = await run(match.handler, match.params, sub);
     }

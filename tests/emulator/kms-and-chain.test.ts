@@ -77,6 +77,20 @@ describe("emulator: the KMS signing key, chain controls and replicas", () => {
     assert.equal(signer, entry.k256_pubkey);
   });
 
+  it("the KMS directory is public (no security requirement in the document); CVM routes need the key", async () => {
+    const target = seed(emulator, "onchain-env-demo");
+    for (const path of [
+      "/kms",
+      `/kms/kms-ethereum-local`,
+      `/kms/ethereum/pubkey/${target.app_id}`,
+      "/kms/on-chain/ethereum",
+    ]) {
+      assert.equal((await api(emulator, "GET", path, { apiKey: null })).status, 200, path);
+    }
+    assert.equal((await api(emulator, "GET", "/kms/phala/next_app_id", { apiKey: null })).status, 401);
+    assert.equal((await api(emulator, "GET", `/cvms/${target.id}`, { apiKey: null })).status, 401);
+  });
+
   it("the 465 kms_info switches to the docs' minimal layout", async () => {
     const target = seed(emulator, "onchain-pubkey-demo");
     emulator.updateSettings({ kmsInfoLayout: "docs" });
