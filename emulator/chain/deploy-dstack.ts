@@ -91,40 +91,24 @@ export async function deployDstackKms(options: DeployDstackKmsOptions): Promise<
   const proxy = await mined(proxyTx, "DstackKms proxy deployment");
   if (!proxy.contractAddress) throw new Error("DstackKms proxy deployment has no contract address");
   const kms = getAddress(proxy.contractAddress);
+  const setup: Hex[] = [];
   if (options.k256Pubkey) {
     const info = { k256Pubkey: options.k256Pubkey, caPubkey: "0x", quote: "0x", eventlog: "0x" } as const;
-    await mined(
-      await wallet.writeContract({
-        address: kms,
-        abi: dstackKmsAbi,
-        functionName: "setKmsInfo",
-        args: [info],
-      }),
-      "setKmsInfo",
-    );
+    setup.push(encodeFunctionData({ abi: dstackKmsAbi, functionName: "setKmsInfo", args: [info] }));
   }
   for (const image of options.osImageHashes ?? []) {
-    await mined(
-      await wallet.writeContract({
-        address: kms,
-        abi: dstackKmsAbi,
-        functionName: "addOsImageHash",
-        args: [image],
-      }),
-      "addOsImageHash",
-    );
+    setup.push(encodeFunctionData({ abi: dstackKmsAbi, functionName: "addOsImageHash", args: [image] }));
   }
   if (options.gatewayAppId) {
-    await mined(
-      await wallet.writeContract({
-        address: kms,
+    setup.push(
+      encodeFunctionData({
         abi: dstackKmsAbi,
         functionName: "setGatewayAppId",
         args: [options.gatewayAppId],
       }),
-      "setGatewayAppId",
     );
   }
+  for (const data of setup) await mined(await wallet.sendTransaction({ to: kms, data }), "DstackKms setup");
   return { kms, appImplementation, owner: account.address };
 }
 

@@ -63,6 +63,19 @@ describe("emulator: PATCH /cvms/{id}/envs", () => {
     return { encrypted_env, composeHash: details.compose_hash as string, body: res.body as Body };
   }
 
+  /** Phase 2 of `phase1`'s request, with a transaction hash (or none). */
+  const phase2For =
+    (cvmId: string, p1: { encrypted_env: string; composeHash: string }, keys: string[]) =>
+    (transaction_hash: string | undefined) =>
+      api(emulator, "PATCH", `/cvms/${cvmId}/envs`, {
+        body: {
+          encrypted_env: p1.encrypted_env,
+          env_keys: keys,
+          compose_hash: p1.composeHash,
+          transaction_hash,
+        },
+      });
+
   it("465 (layout C) carries compose_hash, app_id, device_id and a seven-key kms_info", async () => {
     const cvm = await freshCvm("onchain");
     const { body, composeHash } = await phase1(cvm.id, { LOG_LEVEL: "x", API_KEY: "y" }, [
@@ -136,15 +149,7 @@ describe("emulator: PATCH /cvms/{id}/envs", () => {
     const contract = cvm.onchain.app_contract as `0x${string}`;
     const keys = ["LOG_LEVEL", "DB_URL"];
     const p1 = await phase1(cvm.id, { DB_URL: "d" }, keys);
-    const phase2 = (transaction_hash: string | undefined) =>
-      api(emulator, "PATCH", `/cvms/${cvm.id}/envs`, {
-        body: {
-          encrypted_env: p1.encrypted_env,
-          env_keys: keys,
-          compose_hash: p1.composeHash,
-          transaction_hash,
-        },
-      });
+    const phase2 = phase2For(cvm.id, p1, keys);
     // A hash of no transaction.
     let res = await phase2(`0x${"12".repeat(32)}`);
     assert.equal(res.status, 467);
@@ -246,15 +251,7 @@ describe("emulator: PATCH /cvms/{id}/envs", () => {
       functionName: "addComposeHash",
       args: [`0x${p1.composeHash}`],
     });
-    const phase2 = (transaction_hash: string) =>
-      api(emulator, "PATCH", `/cvms/${cvm.id}/envs`, {
-        body: {
-          encrypted_env: p1.encrypted_env,
-          env_keys: keys,
-          compose_hash: p1.composeHash,
-          transaction_hash,
-        },
-      });
+    const phase2 = phase2For(cvm.id, p1, keys);
     // The owner contract's registration is not reachable through another contract that is not the owner.
     const viaStranger = await forwardCall(
       emulator,
@@ -313,15 +310,7 @@ describe("emulator: PATCH /cvms/{id}/envs", () => {
     const contract = cvm.onchain.app_contract as `0x${string}`;
     const keys = ["LOG_LEVEL", "SECRET"];
     const p1 = await phase1(cvm.id, { SECRET: "s" }, keys);
-    const phase2 = (transaction_hash: string) =>
-      api(emulator, "PATCH", `/cvms/${cvm.id}/envs`, {
-        body: {
-          encrypted_env: p1.encrypted_env,
-          env_keys: keys,
-          compose_hash: p1.composeHash,
-          transaction_hash,
-        },
-      });
+    const phase2 = phase2For(cvm.id, p1, keys);
     // A real transaction to the app contract, but the requested hash was never registered.
     const unrelated = await sendAddComposeHash(
       emulator,
