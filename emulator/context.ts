@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import type { AnvilAccount } from "./chain/anvil";
 import { BootAuthorizer } from "./chain/boot-authorization";
 import { ChainControl } from "./chain/chain-control";
@@ -29,6 +30,11 @@ export class EmulatorContext {
   readonly store = new CvmStore();
   readonly faults = new FaultRegistry();
   readonly log = new RequestLog();
+  /**
+   * A valid API key of another workspace, which holds no CVM: the API answers 404 for a CVM of
+   * another workspace, exactly as for one that does not exist, and lists none of them.
+   */
+  readonly otherWorkspaceApiKey = `phak_other_workspace_${randomBytes(16).toString("hex")}`;
   readonly settings: EmulatorSettings;
   readonly pending: PendingHashes;
   readonly runner: OperationRunner;

@@ -80,6 +80,8 @@ export interface Emulator {
   /** Base URL of the inspection API, e.g. `http://127.0.0.1:41234/_emulator`. */
   readonly inspectUrl: string;
   readonly apiKey: string;
+  /** A valid API key of another workspace, which holds no CVM (every CVM is a 404 for it). */
+  readonly otherWorkspaceApiKey: string;
   readonly chain: {
     rpcUrl: string;
     chainId: number;
@@ -100,6 +102,8 @@ export interface Emulator {
   inspectCvm(identifier: string): CvmInspection;
   listCvms(): CvmInspection[];
   createCvm(seed: CvmSeed): Promise<CvmInspection>;
+  /** Deletes the CVM: every identifier of it answers 404 from then on. */
+  deleteCvm(identifier: string): void;
   /**
    * Changes allowed_envs behind the client's back (drift). The CVM changes at once; on an on-chain KMS the
    * promise settles once the new compose hash is registered on the app (as its owner would have done).
@@ -223,6 +227,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       apiUrl: `${origin}${API_PREFIX}`,
       inspectUrl: `${origin}${INSPECT_PREFIX}`,
       apiKey,
+      otherWorkspaceApiKey: ctx.otherWorkspaceApiKey,
       chain: {
         rpcUrl: node.rpcUrl,
         chainId: node.chainId,
@@ -237,6 +242,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       inspectCvm: (identifier) => inspectCvm(ctx, must(identifier)),
       listCvms: () => ctx.store.all().map((c) => inspectCvm(ctx, c)),
       createCvm: (seed) => addCvm(ctx, seed),
+      deleteCvm: (identifier) => ctx.store.remove(must(identifier)),
       setAllowedEnvs: (identifier, keys) => setAllowedEnvs(ctx, must(identifier), keys),
       waitForIdle: async (identifier, timeoutMs = 30_000) => {
         const cvm = must(identifier);

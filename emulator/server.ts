@@ -4,7 +4,7 @@ import type { EmulatorContext } from "./context";
 import { defaultFaultBody } from "./faults";
 import { type ApiResponse, BodyTooLargeError, detail, json, readBody, send } from "./http/respond";
 import { Router } from "./http/router";
-import { getComposeFile, getCvm, getOperations } from "./routes/cvms";
+import { emptyCvmList, getComposeFile, getCvm, getOperations, listCvms } from "./routes/cvms";
 import { patchEnvs } from "./routes/envs";
 import * as inspect from "./routes/inspect";
 import { getAppEnvPubkey, getKms, getOnChainKms, listKms, nextAppIds } from "./routes/kms";
@@ -20,6 +20,7 @@ const MAX_BODY_BYTES = 8 * 1024 * 1024;
 
 export function apiRouter(): Router<Handler> {
   return new Router<Handler>()
+    .add("GET", "/cvms/paginated", listCvms)
     .add("GET", "/cvms/{id}", getCvm)
     .add("GET", "/cvms/{id}/compose_file", getComposeFile)
     .add("GET", "/cvms/{id}/operations", getOperations)
@@ -71,6 +72,13 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 function headerValue(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;
+}
+
+/** A key of another workspace: none of this workspace's CVMs exists for it; KMS routes are shared. */
+async function otherWorkspace(template: string, run: () => Promise<ApiResponse>): Promise<ApiResponse> {
+  if (template === "/cvms/paginated") return emptyCvmList();
+  if (template.startsWith("/cvms/")) return detail(404, "CVM not found");
+  return run();
 }
 
 /** The HTTP server: the Phala API under /api/v1 and the inspection API under /_emulator. */
@@ -166,6 +174,8 @@ export function createEmulatorServer(ctx: EmulatorContext): Server {
       const key = headerValue(req, "x-api-key");
       if (PUBLIC_ROUTES.has(route)) response = await run(match.handler, match.params, sub);
       else if (!key) response = detail(401, "Not authenticated: X-API-Key header required");
+      else if (key === ctx.otherWorkspaceApiKey)
+        response = await otherWorkspace(match.template, () => run(match.handler, match.params, sub));
       else if (key !== ctx.apiKey) response = detail(401, "Invalid API key");
       else response = await run(match.handler, match.params, sub);
     }

@@ -17,6 +17,28 @@ export const getCvm: Handler = (ctx, req) => {
   return json(200, body);
 };
 
+const ListQuery = z.object({
+  page: z.coerce.number().int().min(1).default(1),
+  page_size: z.coerce.number().int().min(1).max(100).default(30),
+});
+
+/** `GET /cvms/paginated`: the workspace's CVMs, each in the 2026-01-21 shape (which names its workspace). */
+export const listCvms: Handler = (ctx, req) => {
+  const raw = Object.fromEntries(req.query);
+  const parsed = ListQuery.safeParse(raw);
+  if (!parsed.success) return validationError(zodIssuesToValidation("query", parsed.error, raw));
+  const { page, page_size } = parsed.data;
+  const all = ctx.store.all();
+  const items = all
+    .slice((page - 1) * page_size, page * page_size)
+    .map((c) => cvmDetailV20260121(c, ctx.view));
+  return json(200, { items, total: all.length, page, page_size, pages: Math.ceil(all.length / page_size) });
+};
+
+/** The same listing for a key of another, empty workspace. */
+export const emptyCvmList = (): ReturnType<typeof json> =>
+  json(200, { items: [], total: 0, page: 1, page_size: 30, pages: 0 });
+
 /** `GET /cvms/{id}/compose_file`: the app-compose, including `allowed_envs`. */
 export const getComposeFile: Handler = (ctx, req) => {
   const cvm = resolveCvm(ctx, req.params.id);

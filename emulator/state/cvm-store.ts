@@ -19,6 +19,12 @@ export class CvmStore {
     return this.cvms;
   }
 
+  /** The CVM is deleted: no identifier resolves to it any more. */
+  remove(cvm: CvmRecord): void {
+    const index = this.cvms.indexOf(cvm);
+    if (index >= 0) this.cvms.splice(index, 1);
+  }
+
   nextLegacyId(): number {
     return 10_000 + this.cvms.length + 1;
   }

@@ -7,7 +7,7 @@ import * as cvms from "./cvms";
 import * as envs from "./envs";
 import * as kms from "./kms";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry";
-import type { AppCompose, CvmDetail } from "./schemas/cvm";
+import type { AppCompose, CvmDetail, CvmList } from "./schemas/cvm";
 import type { AppEnvEncryptPubkey, KmsInfo, KmsOnChainDetail, NextAppId } from "./schemas/kms";
 import type { CvmOperation } from "./schemas/operations";
 import { type RetryInfo, Transport } from "./transport";
@@ -85,6 +85,10 @@ export class PhalaClient {
 
   getCvm(cvmId: string): Promise<CvmDetail> {
     return cvms.getCvm(this.#transport, cvmId);
+  }
+
+  listCvms(options?: cvms.ListCvmsOptions): Promise<CvmList> {
+    return cvms.listCvms(this.#transport, options);
   }
 
   getComposeFile(cvmId: string): Promise<AppCompose> {

@@ -1,7 +1,14 @@
 /** Reading a CVM: detail, compose file, operations. */
 import { cvmPathSegment } from "./cvm-id";
 import { parseResponse } from "./parse";
-import { type AppCompose, appComposeSchema, type CvmDetail, cvmDetailSchema } from "./schemas/cvm";
+import {
+  type AppCompose,
+  appComposeSchema,
+  type CvmDetail,
+  type CvmList,
+  cvmDetailSchema,
+  cvmListSchema,
+} from "./schemas/cvm";
 import { type CvmOperation, operationsPageSchema } from "./schemas/operations";
 import type { Transport } from "./transport";
 
@@ -43,4 +50,21 @@ export async function listOperations(
     idempotent: true,
   });
   return parseResponse(operationsPageSchema, response.body, response.route).items;
+}
+
+export interface ListCvmsOptions {
+  page?: number;
+  /** 1–100 (server default 30). */
+  pageSize?: number;
+}
+
+/** One page of the CVMs the API key's workspace holds. */
+export async function listCvms(transport: Transport, options: ListCvmsOptions = {}): Promise<CvmList> {
+  const response = await transport.request({
+    method: "GET",
+    path: "/cvms/paginated",
+    query: { page: options.page, page_size: options.pageSize },
+    idempotent: true,
+  });
+  return parseResponse(cvmListSchema, response.body, response.route);
 }

@@ -1,7 +1,7 @@
 export { apiUrlProblem, isLoopbackHost } from "./base-url";
 export { DEFAULT_TIMEOUT_MS, PhalaClient, type PhalaClientOptions } from "./client";
 export { cvmIdProblem, normalizeCvmId } from "./cvm-id";
-export type { ListOperationsOptions } from "./cvms";
+export type { ListCvmsOptions, ListOperationsOptions } from "./cvms";
 export type { PatchEnvsAccepted, PatchEnvsBody, PatchEnvsResult } from "./envs";
 export { type ErrorBodyLayout, type ParsedErrorBody, parseErrorBody } from "./error-body";
 export {
@@ -33,7 +33,7 @@ export {
   type RetryPolicy,
   retryDelay,
 } from "./retry";
-export type { AppCompose, CvmDetail, CvmKmsInfo, CvmProgress } from "./schemas/cvm";
+export type { AppCompose, CvmDetail, CvmKmsInfo, CvmList, CvmProgress, ListedCvm } from "./schemas/cvm";
 export type {
   AppEnvEncryptPubkey,
   KmsInfo,

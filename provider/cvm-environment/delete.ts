@@ -1,13 +1,12 @@
-import { NotFoundError } from "../api";
 import { applyAndWait } from "./apply-and-wait";
 import { applyOptionsOf, type CheckedInputs } from "./inputs";
 import { credentialsOf } from "./read";
-import { resolveCvm } from "./resolve-cvm";
+import { knownCvmOf, resolveOrGone } from "./resolve-or-gone";
 import type { ProviderRuntime } from "./runtime";
 
 /**
  * Clears the CVM's environment: an empty env set with `env_keys: []`, which changes the allowed keys
- * and so runs the two-phase flow on an on-chain KMS like any other change. A CVM that is gone is done.
+ * and so runs the two-phase flow on an on-chain KMS like any other change. A CVM proven gone is done.
  */
 export async function deleteCvmEnvironment(
   runtime: ProviderRuntime,
@@ -19,13 +18,8 @@ export async function deleteCvmEnvironment(
     correlationId?: string;
   };
   const ctx = runtime.context(credentialsOf(stored));
-  let cvm: Awaited<ReturnType<typeof resolveCvm>>;
-  try {
-    cvm = await resolveCvm(ctx.api, stored.canonicalCvmId ?? id);
-  } catch (error) {
-    if (error instanceof NotFoundError) return;
-    throw error;
-  }
+  const cvm = await resolveOrGone(ctx.api, knownCvmOf(stored, id));
+  if (cvm === undefined) return;
   ctx.report(`Clearing the environment of ${cvm.canonicalId}`);
   const options = applyOptionsOf(stored);
   await applyAndWait(ctx, cvm, { kind: "plain", env: {} }, options, {

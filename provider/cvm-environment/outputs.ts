@@ -7,6 +7,8 @@ export interface ComputedOutputs {
   /** The CVM id the API returned; used for every later call. */
   readonly canonicalCvmId: string;
   readonly appId?: string;
+  /** The workspace the CVM belongs to: a 404 counts as "deleted" only when the API key sees that workspace. */
+  readonly workspaceId?: string;
   readonly kmsType?: string;
   /** Absent for a CVM whose KMS is not governed on-chain. */
   readonly chainId?: number;
@@ -23,6 +25,7 @@ export interface ComputedOutputs {
 export const ComputedOutputsSchema = z.object({
   canonicalCvmId: z.string(),
   appId: z.string().optional(),
+  workspaceId: z.string().optional(),
   kmsType: z.string().optional(),
   chainId: z.number().optional(),
   envPublicKey: z.string().optional(),

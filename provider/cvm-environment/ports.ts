@@ -11,6 +11,7 @@ export type CvmEnvironmentApi = Pick<
   | "listOperations"
   | "getAppEnvEncryptPubkey"
   | "getKmsOnChainDetail"
+  | "listCvms"
 >;
 
 export type RegisterComposeHash = typeof registerComposeHash;

@@ -1,12 +1,12 @@
 import type { ReadResult } from "@pulumi/pulumi/dynamic";
-import { NotFoundError } from "../api";
 import { strip0x } from "../crypto";
 import { driftedInputs } from "./drift";
 import { describeWrites, envWritesSince } from "./env-writes";
 import { listRecentOperations } from "./foreign-writes";
 import { inputsOf } from "./outputs";
 import type { FlowContext } from "./ports";
-import { currentAllowedEnvs, type ResolvedCvm, resolveCvm } from "./resolve-cvm";
+import { currentAllowedEnvs, type ResolvedCvm } from "./resolve-cvm";
+import { knownCvmOf, resolveOrGone } from "./resolve-or-gone";
 import type { ProviderRuntime } from "./runtime";
 
 /**
@@ -20,19 +20,14 @@ export async function readCvmEnvironment(
 ): Promise<ReadResult> {
   const stored = (props ?? {}) as Record<string, unknown>;
   const ctx = runtime.context(credentialsOf(stored));
-  const reference = typeof stored.canonicalCvmId === "string" ? stored.canonicalCvmId : id;
-  let cvm: Awaited<ReturnType<typeof resolveCvm>>;
-  try {
-    cvm = await resolveCvm(ctx.api, reference);
-  } catch (error) {
-    if (error instanceof NotFoundError) return { id: "" };
-    throw error;
-  }
+  const cvm = await resolveOrGone(ctx.api, knownCvmOf(stored, id));
+  if (cvm === undefined) return { id: "" };
   const allowed = await currentAllowedEnvs(ctx.api, cvm);
   const foreign = await foreignWriteSince(ctx, cvm, stored.correlationId);
   const live = {
     canonicalCvmId: cvm.canonicalId,
     ...(cvm.appId ? { appId: cvm.appId } : {}),
+    ...(cvm.detail.workspaceId ? { workspaceId: cvm.detail.workspaceId } : {}),
     ...(cvm.kmsType ? { kmsType: cvm.kmsType } : {}),
     ...(cvm.chainId !== undefined ? { chainId: cvm.chainId } : {}),
     ...(cvm.detail.composeHash ? { composeHash: strip0x(cvm.detail.composeHash).toLowerCase() } : {}),

@@ -210,7 +210,7 @@ describe("CvmEnvironment against the emulator", function () {
     });
   });
 
-  it("refresh reports drift of the allowed keys as inputs; the next up restores them; a gone CVM is deleted", async () => {
+  it("refresh reports drift of the allowed keys as inputs; the next up restores them; an unproven 404 keeps the resource", async () => {
     const target = cvm("onchain-pubkey-demo");
     const { provider } = await providerFor(emu);
     const stack = new OneResourceStack(provider);
@@ -225,10 +225,12 @@ describe("CvmEnvironment against the emulator", function () {
     assert.equal(await stack.up({ cvmId: target.id, env }), "update");
     assert.deepEqual(emu.inspectCvm(target.id).allowed_envs, ["API_KEY", "LOG_LEVEL"]);
 
-    const gone = new OneResourceStack(provider);
-    gone.state = { id: "cvm_does_not_exist", outputs: { cvmId: "cvm_does_not_exist" }, inputs: {} };
-    assert.equal(await gone.refresh(), undefined);
-    assert.equal(gone.state, undefined);
+    // A 404 alone is no proof (tests/cvm-environment/absence.test.ts): without the CVM's workspace in
+    // state, refresh keeps the resource and says why.
+    const unknown = new OneResourceStack(provider);
+    unknown.state = { id: "cvm_does_not_exist", outputs: { cvmId: "cvm_does_not_exist" }, inputs: {} };
+    await assert.rejects(unknown.refresh(), /does not prove the CVM is gone/);
+    assert.ok(unknown.state);
   });
 
   it("a failed operation is an error with the server's message; a missing API key is reported at create", async () => {

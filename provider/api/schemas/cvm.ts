@@ -44,6 +44,8 @@ export interface CvmDetail {
   composeHash?: string;
   /** `compose_file.allowed_envs`, when the detail includes the compose file. */
   allowedEnvs?: string[];
+  /** `workspace.id` (2026-01-21): the workspace the CVM belongs to. */
+  workspaceId?: string;
 }
 
 const kmsInfoSchema = z.object({
@@ -108,6 +110,7 @@ export const cvmDetailSchema = z
     encrypted_env_pubkey: optionalString,
     compose_hash: optionalString,
     compose_file: composeFileSchema,
+    workspace: z.object({ id: z.string() }).nullish(),
     // 2025-10-28 keeps the app contract and deployer at the top level.
     contract_address: optionalString,
     deployer_address: optionalString,
@@ -152,8 +155,33 @@ export const cvmDetailSchema = z
       envPublicKey: k?.encrypted_env_pubkey ?? c.encrypted_env_pubkey,
       composeHash: c.compose_hash,
       allowedEnvs: c.compose_file,
+      workspaceId: c.workspace?.id,
     });
   });
+
+/** One item of `GET /cvms/paginated`: what tells which CVMs, of which workspace, the API key sees. */
+export interface ListedCvm {
+  id: string;
+  appId?: string;
+  workspaceId?: string;
+}
+
+/** `GET /cvms/paginated` (2026-01-21: `PaginatedCvmInfos`). */
+export const cvmListSchema = z
+  .object({
+    items: z.array(
+      z.object({ id: idString, app_id: optionalString, workspace: z.object({ id: z.string() }).nullish() }),
+    ),
+    total: z.number(),
+    pages: z.number().nullish(),
+  })
+  .transform((page) => ({
+    items: page.items.map(
+      (item): ListedCvm => compact({ id: item.id, appId: item.app_id, workspaceId: item.workspace?.id }),
+    ),
+    total: page.total,
+  }));
+export type CvmList = z.output<typeof cvmListSchema>;
 
 /** The app-compose document, raw snake_case keys as stored: it is hashed as-is. */
 export type AppCompose = Record<string, unknown> & { allowed_envs?: string[]; docker_compose_file?: string };

@@ -96,6 +96,7 @@ export const apiWith = (
   listOperations: (...args) => client.listOperations(...args),
   getAppEnvEncryptPubkey: (...args) => client.getAppEnvEncryptPubkey(...args),
   getKmsOnChainDetail: (...args) => client.getKmsOnChainDetail(...args),
+  listCvms: (...args) => client.listCvms(...args),
   patchEnvs: (...args) => client.patchEnvs(...args),
   ...overrides,
 });
