@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# `npm run demo`: build, then run the top-level Pulumi project against the local emulator and
-# anvil chain. The pulumi CLI of our @pulumi/pulumi version is built once from the Go module proxy
-# into ~/.cache/pulumi-phala when none is installed (about 10 minutes); later runs reuse it.
+# `npm run demo`: build, make sure the pulumi CLI and its Node.js language host exist (built once
+# into ~/.cache/pulumi-phala when no installation of our version is found), then run the CLI session
+# of scripts/demo.ts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 npm run --silent build
+bash scripts/pulumi-cli.sh >/dev/null
 exec node --import tsx scripts/demo.ts

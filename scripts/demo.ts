@@ -1,130 +1,109 @@
 /**
- * The demo: a real `pulumi preview` / `pulumi up` of the top-level project (Pulumi.yaml) against a
- * local Phala Cloud emulator and a local anvil chain. No account, no network.
+ * The demo: the CLI session a user has. The example project is copied to a temporary directory,
+ * `pulumi-phala` is installed there from the `npm pack` tarball of this checkout, and the real
+ * `pulumi` CLI runs in it against a local Phala Cloud emulator and a local anvil chain: stack init,
+ * config, preview, up, a key-set change, drift found by refresh, destroy. A local file backend and
+ * passphrase secrets: no account, no network.
  */
 import { join } from "node:path";
-import type { EngineEvent, OutputMap } from "@pulumi/pulumi/automation";
 import { startEmulator } from "../emulator";
-import { createLocalEngine } from "./engine/local-engine";
-import { readProjectFile } from "./engine/project";
+import { type PulumiSession, pulumiSession } from "./engine/pulumi-session";
+import { createWorkspace } from "./engine/workspace";
 
 const REPO_ROOT = join(__dirname, "..");
 const say = (line = "") => console.log(line);
-const step = (title: string) => say(`\n== ${title}`);
+const step = (title: string) => say(`\n\x1b[1m== ${title}\x1b[0m`);
 
-function show(outputs: OutputMap, names: readonly string[]): void {
-  for (const name of names) {
-    const output = outputs[name];
-    if (!output) continue;
-    say(`   ${name.padEnd(22)} ${output.secret ? "[secret]" : JSON.stringify(output.value)}`);
-  }
-}
+/** Lines of the CLI's output that say nothing in a demo: the non-interactive progress ticker. */
+const NOISE = [/^@ (previewing|updating|refreshing|destroying)\b/];
 
-/** Lines of the engine's own rendering of each step, which is what `pulumi preview --diff` prints. */
-function diffLines(events: EngineEvent[]): string[] {
-  const lines: string[] = [];
-  for (const event of events) {
-    const meta = event.resourcePreEvent?.metadata;
-    if (meta?.type !== "pulumi-nodejs:dynamic:CvmEnvironment" || meta.op === "same") continue;
-    const name = meta.urn.split("::").at(-1);
-    const before = meta.old?.inputs ?? {};
-    const after = meta.new?.inputs ?? {};
-    const oldKeys = new Set<string>((before.envKeys as string[] | undefined) ?? []);
-    const newKeys = new Set<string>((after.envKeys as string[] | undefined) ?? []);
-    const oldRev = (before.envRevisions as Record<string, number> | undefined) ?? {};
-    const newRev = (after.envRevisions as Record<string, number> | undefined) ?? {};
-    const changes = [
-      ...[...newKeys].filter((k) => !oldKeys.has(k)).map((k) => `+ ${k}`),
-      ...[...oldKeys].filter((k) => !newKeys.has(k)).map((k) => `- ${k}`),
-      ...[...newKeys].filter((k) => oldKeys.has(k) && oldRev[k] !== newRev[k]).map((k) => `~ ${k} changed`),
-    ];
-    lines.push(`   ${meta.op} ${name}: ${changes.join(", ") || "(no env key change)"}`);
-  }
-  return lines;
+/** Runs `pulumi <args>` in the project, echoing the command (secret arguments masked) and its output. */
+async function pulumi(session: PulumiSession, args: string[], masked: number[] = []): Promise<string> {
+  const shown = args.map((arg, i) => (masked.includes(i) ? "****" : /\s/.test(arg) ? `'${arg}'` : arg));
+  say(`\n$ pulumi ${shown.join(" ")}`);
+  let blank = false;
+  const result = await session.run(args, {
+    onLine: (line) => {
+      if (NOISE.some((pattern) => pattern.test(line))) return;
+      const empty = line.trim() === "";
+      if (empty && blank) return;
+      blank = empty;
+      say(empty ? "" : `  ${line}`);
+    },
+  });
+  return result.stdout;
 }
 
 async function main(): Promise<void> {
-  step("Starting the local Phala Cloud emulator and anvil chain");
+  step("A local Phala Cloud (emulator) and a local chain (anvil)");
   const emulator = await startEmulator();
   const web = emulator.cvms.find((c) => c.kms_type === "phala");
   const worker = emulator.cvms.find((c) => c.kms_type !== "phala" && c.owner === emulator.appOwner.address);
   if (!web || !worker) throw new Error("the emulator did not seed the expected CVMs");
   say(`   API ${emulator.apiUrl}   chain ${emulator.chain.rpcUrl} (id ${emulator.chain.chainId})`);
-  say(
-    `   web CVM ${web.name} (Phala KMS)   worker CVM ${worker.name} (on-chain KMS, app ${worker.app_contract})`,
-  );
+  say(`   web CVM ${web.name} (Phala KMS)   worker CVM ${worker.name} (on-chain KMS)`);
 
-  const project = readProjectFile(REPO_ROOT);
-  step(`Preparing stack "demo" of project ${project.name} (pulumi CLI, local file backend)`);
-  const engine = await createLocalEngine({
-    projectName: project.name,
-    main: project.main,
-    stackName: "demo",
-    program: async () => require(project.main).default(),
-  });
-  const { stack } = engine;
+  step("A project directory that installs pulumi-phala from its npm tarball");
+  const example = join(REPO_ROOT, "examples", "cvm-environment");
+  const workspace = await createWorkspace(example, { onProgress: (line) => say(`   ${line}`) });
+  const projectDir = workspace.addProject(example, "my-infra");
+  const session = pulumiSession(projectDir);
+  say(`   ${projectDir}: Pulumi.yaml, index.ts, package.json, node_modules/pulumi-phala (from the tarball)`);
+  say(`   backend: PULUMI_BACKEND_URL=file://${session.backendDir}   secrets: passphrase`);
+
   try {
-    await stack.setAllConfig({
-      "phala:apiUrl": { value: emulator.apiUrl },
-      "phala:apiKey": { value: emulator.apiKey, secret: true },
-      "phala:rpcUrl": { value: emulator.chain.rpcUrl },
-      "phala:privateKey": { value: emulator.appOwner.privateKey, secret: true },
-      webCvmId: { value: web.name },
-      workerCvmId: { value: worker.app_id },
-      apiToken: { value: "demo-token-0001", secret: true },
-      databaseUrl: { value: "postgres://app:demo@db.internal/app", secret: true },
-    });
-
-    step("pulumi up: create both environments");
-    const first = await stack.up({ onOutput: () => undefined });
-    say(`   ${JSON.stringify(first.summary.resourceChanges)}`);
-    show(first.outputs, [
-      "webCvm",
-      "webEnvKeys",
-      "webCorrelationId",
-      "workerCvm",
-      "workerEnvKeys",
-      "workerComposeHash",
-      "workerRegistrationTx",
-      "workerCorrelationId",
-    ]);
-
-    step("Change: add FEATURE_FLAG to the worker, change API_TOKEN on the web app");
-    await stack.setConfig("featureFlag", { value: "on" });
-    await stack.setConfig("apiToken", { value: "demo-token-0002", secret: true });
-    const events: EngineEvent[] = [];
-    const preview = await stack.preview({ diff: true, onEvent: (e) => events.push(e) });
-    say("   pulumi preview --diff (the engine's rendering; values stay [secret]):");
-    for (const line of preview.stdout
-      .split("\n")
-      .filter((l) => /^\s+[~+-] |^\s+[~+-]\s*\[|^\s+[~+-] \w/.test(l))) {
-      say(`     ${line.trimEnd()}`);
+    step("Stack and configuration");
+    await pulumi(session, ["stack", "init", "demo"]);
+    const config: [string, string, boolean][] = [
+      ["phala:apiUrl", emulator.apiUrl, false],
+      ["phala:apiKey", emulator.apiKey, true],
+      ["phala:rpcUrl", emulator.chain.rpcUrl, false],
+      ["phala:privateKey", emulator.appOwner.privateKey, true],
+      ["webCvmId", web.name, false],
+      ["workerCvmId", worker.app_id, false],
+      ["apiToken", "demo-token-0001", true],
+      ["databaseUrl", "postgres://app:demo@db.internal/app", true],
+    ];
+    for (const [key, value, secret] of config) {
+      await pulumi(
+        session,
+        ["config", "set", ...(secret ? ["--secret"] : []), key, value],
+        secret ? [4] : [],
+      );
     }
-    say("   in short:");
-    for (const line of diffLines(events)) say(line);
 
-    step("pulumi up: the worker's key set changed, so its compose hash is registered on-chain first");
-    const second = await stack.up({ onOutput: () => undefined });
-    say(`   ${JSON.stringify(second.summary.resourceChanges)}`);
-    show(second.outputs, [
-      "webEnvKeys",
-      "webCorrelationId",
-      "workerEnvKeys",
-      "workerComposeHash",
-      "workerRegistrationTx",
-      "workerCorrelationId",
-    ]);
-    const inside = emulator.inspectCvm(worker.id);
-    say(`   the worker CVM now runs with keys ${JSON.stringify(Object.keys(inside.env ?? {}).sort())}`);
+    step("Create both environments (the worker's keys are registered on-chain first)");
+    await pulumi(session, ["up", "--yes"]);
 
-    step("pulumi destroy: clear both environments");
-    await stack.destroy({ onOutput: () => undefined });
-    say(`   worker keys after destroy: ${JSON.stringify(emulator.inspectCvm(worker.id).allowed_envs)}`);
+    step("Change: add FEATURE_FLAG to the worker (a key-set change), rotate API_TOKEN on the web app");
+    await pulumi(session, ["config", "set", "featureFlag", "on"]);
+    await pulumi(session, ["config", "set", "--secret", "apiToken", "demo-token-0002"], [4]);
+    await pulumi(session, ["preview", "--diff"]);
+    await pulumi(session, ["up", "--yes", "--skip-preview"]);
+
+    step("Drift: a key removed outside Pulumi (through the emulator's inspection API)");
+    say(
+      `\n$ curl -X PUT ${emulator.inspectUrl}/cvms/${web.id}/allowed_envs -d '{"allowed_envs":["LOG_LEVEL"]}'`,
+    );
+    const drift = await fetch(`${emulator.inspectUrl}/cvms/${web.id}/allowed_envs`, {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ allowed_envs: ["LOG_LEVEL"] }),
+    });
+    if (!drift.ok) throw new Error(`the emulator refused the drift: ${drift.status}`);
+    say(`  allowed_envs of ${web.name}: ${JSON.stringify(emulator.inspectCvm(web.id).allowed_envs)}`);
+    await pulumi(session, ["refresh", "--yes", "--skip-preview"]);
+    await pulumi(session, ["preview", "--diff"]);
+
+    step("Destroy: clear both environments");
+    await pulumi(session, ["destroy", "--yes", "--skip-preview"]);
+    say(`\n   keys left on the worker CVM: ${JSON.stringify(emulator.inspectCvm(worker.id).allowed_envs)}`);
   } finally {
-    await engine.dispose();
+    session.dispose();
+    workspace.dispose();
     await emulator.stop();
   }
-  step("Done: emulator and chain stopped, temporary state removed");
+  step("Done: emulator and chain stopped, temporary project and state removed");
 }
 
 main().catch((error: unknown) => {

@@ -2,6 +2,7 @@ import { encryptEnv, strip0x } from "../crypto";
 import { applyEnv } from "./apply-env";
 import { envKeysToSend } from "./env-keys-order";
 import { resolveEnvPublicKey } from "./env-public-key";
+import { envKeysOf } from "./env-revisions";
 import {
   assertNoConcurrentWrite,
   assertNoWriteSince,
@@ -90,8 +91,8 @@ export async function applyAndWait(
 export const payloadOf = (inputs: {
   env?: Record<string, string>;
   encryptedEnv?: string;
-  envKeys: readonly string[];
+  envRevisions: Readonly<Record<string, number>>;
 }): EnvPayload =>
   inputs.encryptedEnv !== undefined
-    ? { kind: "encrypted", encryptedEnv: inputs.encryptedEnv, envKeys: inputs.envKeys }
+    ? { kind: "encrypted", encryptedEnv: inputs.encryptedEnv, envKeys: envKeysOf(inputs.envRevisions) }
     : { kind: "plain", env: inputs.env ?? {} };

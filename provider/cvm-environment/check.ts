@@ -55,8 +55,11 @@ const reportableInputs = (raw: Props): Props =>
   );
 
 /**
- * Validates the program's inputs and derives the non-secret diff helpers: `envKeys` (sorted) and
- * `envRevisions`. Pure, never throws, tolerates unknown values: it also runs during preview.
+ * Validates the program's inputs and derives the non-secret diff helper `envRevisions`, a map keyed
+ * by env key: the engine diffs maps by key, so preview names each key added (`+ KEY`), removed
+ * (`- KEY`) or changed (`~ KEY`); a list would be diffed by position and read as renames. In
+ * pre-encrypted mode the declared `envKeys` are folded into that map, the single record of the key
+ * set. Pure, never throws, tolerates unknown values: it also runs during preview.
  */
 export function checkCvmEnvironment(olds: unknown, news: unknown): CheckResult {
   const previous = asRecord(olds) ?? {};
@@ -69,9 +72,12 @@ export function checkCvmEnvironment(olds: unknown, news: unknown): CheckResult {
   if (failures.length > 0) return { inputs: reportableInputs(raw), failures };
 
   const derived =
-    inputs.encryptedEnv !== undefined ? preEncryptedKeys(inputs, previous) : envKeysOf(inputs, previous);
+    inputs.encryptedEnv !== undefined
+      ? preEncryptedRevisions(inputs, previous)
+      : plainEnvRevisions(inputs, previous);
   if ("failures" in derived) return { inputs: reportableInputs(raw), failures: derived.failures };
-  return { inputs: structSafe({ ...inputs, ...derived }) };
+  const { envKeys: _folded, ...rest } = inputs;
+  return { inputs: structSafe({ ...rest, ...derived }) };
 }
 
 function modeFailures(inputs: ProgramInputs): CheckFailure[] {
@@ -92,30 +98,29 @@ function modeFailures(inputs: ProgramInputs): CheckFailure[] {
   return [];
 }
 
-type Derived = { envKeys: string[] | typeof UNKNOWN; envRevisions: Props | typeof UNKNOWN };
+type Derived = { envRevisions: Props | typeof UNKNOWN };
 
-function envKeysOf(inputs: ProgramInputs, previous: Props): Derived | { failures: CheckFailure[] } {
+function plainEnvRevisions(inputs: ProgramInputs, previous: Props): Derived | { failures: CheckFailure[] } {
   const env = inputs.env;
-  if (env === undefined || isUnknown(env)) return { envKeys: UNKNOWN, envRevisions: UNKNOWN };
+  if (env === undefined || isUnknown(env)) return { envRevisions: UNKNOWN };
   const problems = envProblems(
     Object.entries(env).map(([key, value]) => ({ key, value: isUnknown(value) ? "" : value })),
   );
   if (problems.length > 0) return { failures: problems.map(envFailure("env")) };
-  return {
-    envKeys: Object.keys(env).sort(),
-    envRevisions: deriveEnvRevisions(env, asRecord(previous.env), asRecord(previous.envRevisions)),
-  };
+  return { envRevisions: deriveEnvRevisions(env, asRecord(previous.env), asRecord(previous.envRevisions)) };
 }
 
-function preEncryptedKeys(inputs: ProgramInputs, previous: Props): Derived | { failures: CheckFailure[] } {
+function preEncryptedRevisions(
+  inputs: ProgramInputs,
+  previous: Props,
+): Derived | { failures: CheckFailure[] } {
   const keys = inputs.envKeys;
   if (keys === undefined || isUnknown(keys) || keys.some(isUnknown)) {
-    return { envKeys: UNKNOWN, envRevisions: UNKNOWN };
+    return { envRevisions: UNKNOWN };
   }
   const problems = envProblems(keys.map((key) => ({ key, value: "" })));
   if (problems.length > 0) return { failures: problems.map(envFailure("envKeys")) };
-  const sorted = [...keys].sort();
-  return { envKeys: sorted, envRevisions: carryEnvRevisions(sorted, asRecord(previous.envRevisions)) };
+  return { envRevisions: carryEnvRevisions(keys, asRecord(previous.envRevisions)) };
 }
 
 const envFailure =

@@ -15,7 +15,7 @@ export async function createCvmEnvironment(runtime: ProviderRuntime, props: unkn
   // Pulumi cannot import dynamic resources, so creating on a CVM that already has an environment is
   // the adoption path; it must never silently drop keys the CVM already allows.
   const existing = await currentAllowedEnvs(ctx.api, cvm);
-  const declared = new Set(inputs.envKeys);
+  const declared = new Set(Object.keys(inputs.envRevisions));
   const dropped = existing.filter((key) => !declared.has(key)).sort();
   if (dropped.length > 0 && !options.adoptExistingEnv)
     throw new AdoptionRefusedError(cvm.canonicalId, dropped);

@@ -6,7 +6,7 @@ import { isUnknown } from "./unknown";
 /**
  * Pure and offline. Only decides replacement: a different CVM means a new resource. `changes` stays
  * undefined so the engine computes its own detailed input diff, which names the keys that were
- * added, removed or changed through `envKeys`/`envRevisions` while `env` itself stays secret.
+ * added, removed or changed through `envRevisions` (keyed by env key) while `env` itself stays secret.
  * Replacement deletes first: two identifiers may name the same CVM, and clearing after setting
  * would wipe the new environment.
  */

@@ -3,10 +3,11 @@ import { isUnknown, UNKNOWN, type Unknown } from "./unknown";
 export type EnvRevisions = Record<string, number>;
 
 /**
- * The non-secret per-key change marker that lets the engine's input diff say `KEY changed` without
- * showing a value: a key keeps its revision while its value is unchanged, gets the next revision
- * when the value differs from the previous input, and starts at 1 when it is new.
- * A value that is not known yet (preview) has an unknown revision.
+ * The non-secret record of the key set and of value changes, keyed by env key so that the engine's
+ * input diff names keys (`+ KEY`, `- KEY`, `~ KEY`) and never shows a value: a key keeps its
+ * revision while its value is unchanged, gets the next revision when the value differs from the
+ * previous input, and starts at 1 when it is new. A value that is not known yet (preview) has an
+ * unknown revision. Refresh records a key that exists only on the CVM at revision 0.
  */
 export function deriveEnvRevisions(
   env: Readonly<Record<string, string>>,
@@ -38,9 +39,13 @@ export function carryEnvRevisions(
   previousRevisions: Readonly<Record<string, unknown>> | undefined,
 ): EnvRevisions {
   const revisions: EnvRevisions = {};
-  for (const key of keys) {
+  for (const key of [...keys].sort()) {
     const previous = previousRevisions?.[key];
     revisions[key] = typeof previous === "number" ? previous : 1;
   }
   return revisions;
 }
+
+/** The environment's keys, sorted: the `envKeys` output, derived from the revisions map. */
+export const envKeysOf = (revisions: Readonly<Record<string, unknown>>): string[] =>
+  Object.keys(revisions).sort();

@@ -14,9 +14,6 @@ const envMap = z.record(z.string(), orUnknown(z.string({ error: "every env value
   error: "must be a map of string values",
 });
 const encryptedEnv = z.string({ error: "must be a hex string" }).regex(HEX_BYTES, "must be a hex string");
-const envKeys = z.array(z.string({ error: "every key must be a string" }), {
-  error: "must be a list of keys",
-});
 /** Surrounding whitespace (a trailing newline from a file) is dropped; the range is checked here, before any request. */
 const privateKey = z
   .string({ error: "must be a 32-byte hex private key" })
@@ -47,12 +44,14 @@ export const ProgramInputsSchema = z.strictObject({
 });
 export type ProgramInputs = z.infer<typeof ProgramInputsSchema>;
 
-/** What `check` returns and create/update receive: fully known, with the derived key list and markers. */
+/**
+ * What `check` returns and create/update receive: fully known, with the derived per-key revisions
+ * (the key set; a pre-encrypted `envKeys` is folded into it).
+ */
 export const CheckedInputsSchema = z.object({
   cvmId,
   env: z.record(z.string(), z.string()).optional(),
   encryptedEnv: encryptedEnv.optional(),
-  envKeys,
   envRevisions: z.record(z.string(), z.number().int().nonnegative()),
   privateKey: privateKey.optional(),
   rpcUrl: rpcUrl.optional(),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { envKeysOf } from "./env-revisions";
 import { type CheckedInputs, CheckedInputsSchema, INPUT_PROPERTY_NAMES } from "./inputs";
 import { structSafe } from "./struct-safe";
 
@@ -36,12 +37,15 @@ export const ComputedOutputsSchema = z.object({
   foreignEnvWrite: z.string().optional(),
 });
 
-/** State as stored: the checked inputs (so delete and refresh can act alone) plus the computed outputs. */
-export const StoredOutputsSchema = CheckedInputsSchema.partial({ envKeys: true, envRevisions: true }).extend(
-  ComputedOutputsSchema.partial({ canonicalCvmId: true }).shape,
-);
+/**
+ * State as stored: the checked inputs (so delete and refresh can act alone), the sorted `envKeys`
+ * and the computed outputs.
+ */
+export const StoredOutputsSchema = CheckedInputsSchema.partial({ envRevisions: true })
+  .extend({ envKeys: z.array(z.string()).optional() })
+  .extend(ComputedOutputsSchema.partial({ canonicalCvmId: true }).shape);
 export type StoredOutputs = z.infer<typeof StoredOutputsSchema>;
-export type CvmEnvironmentOutputs = CheckedInputs & ComputedOutputs;
+export type CvmEnvironmentOutputs = CheckedInputs & { readonly envKeys: string[] } & ComputedOutputs;
 
 /**
  * `env` keeps the key of the secret input, so the engine keeps it secret. `privateKey`/`rpcUrl` are
@@ -50,7 +54,7 @@ export type CvmEnvironmentOutputs = CheckedInputs & ComputedOutputs;
  * Credentials that came from stack config never reach outputs.
  */
 export function buildOutputs(inputs: CheckedInputs, computed: ComputedOutputs): CvmEnvironmentOutputs {
-  return structSafe({ ...inputs, ...computed });
+  return structSafe({ ...inputs, envKeys: envKeysOf(inputs.envRevisions), ...computed });
 }
 
 /** The input half of stored outputs: what refresh hands back as the resource's inputs. */

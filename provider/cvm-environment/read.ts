@@ -1,6 +1,7 @@
 import type { ReadResult } from "@pulumi/pulumi/dynamic";
 import { strip0x } from "../crypto";
 import { driftedInputs } from "./drift";
+import { envKeysOf } from "./env-revisions";
 import { describeWrites, envWritesSince } from "./env-writes";
 import { listRecentOperations } from "./foreign-writes";
 import { inputsOf } from "./outputs";
@@ -37,10 +38,12 @@ export async function readCvmEnvironment(
   const inputs = inputsOf(stored);
   const drifted = driftedInputs(inputs, allowed);
   if (drifted === undefined) return { id: cvm.canonicalId, props: { ...kept, ...live } };
+  const recorded = envKeysOf((inputs.envRevisions ?? {}) as Record<string, unknown>);
   ctx.report(
-    `CVM ${cvm.canonicalId} allows [${[...allowed].sort().join(", ")}], state says [${(inputs.envKeys as string[] | undefined)?.join(", ") ?? ""}]`,
+    `CVM ${cvm.canonicalId} allows [${[...allowed].sort().join(", ")}], state says [${recorded.join(", ")}]`,
   );
-  return { id: cvm.canonicalId, props: { ...kept, ...drifted, ...live }, inputs: drifted };
+  const envKeys = envKeysOf(drifted.envRevisions as Record<string, unknown>);
+  return { id: cvm.canonicalId, props: { ...kept, ...drifted, envKeys, ...live }, inputs: drifted };
 }
 
 /**

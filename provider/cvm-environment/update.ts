@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from "node:util";
 import type { UpdateResult } from "@pulumi/pulumi/dynamic";
 import { applyAndWait, payloadOf } from "./apply-and-wait";
+import { envKeysOf } from "./env-revisions";
 import { applyOptionsOf, type CheckedInputs, CheckedInputsSchema } from "./inputs";
 import {
   buildOutputs,
@@ -50,7 +51,7 @@ function withRegistrationOf(previous: StoredOutputs, computed: ComputedOutputs):
 
 function samePayload(previous: StoredOutputs, inputs: CheckedInputs): boolean {
   return (
-    isDeepStrictEqual([...(previous.envKeys ?? [])].sort(), inputs.envKeys) &&
+    isDeepStrictEqual(envKeysOf(previous.envRevisions ?? {}), envKeysOf(inputs.envRevisions)) &&
     isDeepStrictEqual(previous.env, inputs.env) &&
     previous.encryptedEnv === inputs.encryptedEnv
   );

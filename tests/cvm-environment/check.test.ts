@@ -22,20 +22,19 @@ const failedPaths = (result: ReturnType<typeof checkCvmEnvironment>): string[] =
   });
 
 describe("CvmEnvironment check", () => {
-  it("derives sorted envKeys and starts every key at revision 1", () => {
+  it("derives a map keyed by env key (no key list) and starts every key at revision 1", () => {
     const inputs = ok({}, { cvmId: CVM, env: { B: "2", A: "1" }, __provider: "text" });
-    assert.deepEqual(inputs.envKeys, ["A", "B"]);
     assert.deepEqual(inputs.envRevisions, { A: 1, B: 1 });
+    assert.deepEqual(Object.keys(inputs.envRevisions as object), ["A", "B"], "sorted in state");
+    assert.equal(Object.hasOwn(inputs, "envKeys"), false, "no list for the engine to diff by position");
     assert.equal(Object.hasOwn(inputs, "__provider"), false);
   });
 
   it("bumps only the keys whose value changed; reordering and same values change nothing", () => {
     const first = ok({}, { cvmId: CVM, env: { A: "1", B: "2", C: "3" } });
     const same = ok(first, { cvmId: CVM, env: { C: "3", B: "2", A: "1" } });
-    assert.deepEqual(same.envRevisions, first.envRevisions);
-    assert.deepEqual(same.envKeys, first.envKeys);
+    assert.deepEqual(same, first);
     const changed = ok(same, { cvmId: CVM, env: { A: "1", B: "changed", D: "4" } });
-    assert.deepEqual(changed.envKeys, ["A", "B", "D"]);
     assert.deepEqual(changed.envRevisions, { A: 1, B: 2, D: 1 });
     const again = ok(changed, { cvmId: CVM, env: { A: "1", B: "again", D: "4" } });
     assert.deepEqual(again.envRevisions, { A: 1, B: 3, D: 1 });
@@ -57,7 +56,6 @@ describe("CvmEnvironment check", () => {
 
   it("tolerates unknown values during preview", () => {
     const whole = ok({}, { cvmId: UNKNOWN, env: UNKNOWN });
-    assert.equal(whole.envKeys, UNKNOWN);
     assert.equal(whole.envRevisions, UNKNOWN);
     const first = ok({}, { cvmId: CVM, env: { A: "1", B: "2" } });
     const partial = ok(first, {
@@ -66,7 +64,6 @@ describe("CvmEnvironment check", () => {
       privateKey: UNKNOWN,
       rpcUrl: UNKNOWN,
     });
-    assert.deepEqual(partial.envKeys, ["A", "B"]);
     assert.deepEqual(partial.envRevisions, { A: 1, B: UNKNOWN });
   });
 
@@ -97,20 +94,23 @@ describe("CvmEnvironment check", () => {
     assert.deepEqual(failedPaths(noKeys), ["envKeys"]);
   });
 
-  it("pre-encrypted mode sorts and validates the declared keys, carrying revisions", () => {
+  it("pre-encrypted mode validates the declared keys and folds them into the revisions map", () => {
     const inputs = ok(
       { envRevisions: { B: 4 } },
       { cvmId: CVM, encryptedEnv: "0xaabb", envKeys: ["B", "A"] },
     );
-    assert.deepEqual(inputs.envKeys, ["A", "B"]);
     assert.deepEqual(inputs.envRevisions, { A: 1, B: 4 });
+    assert.deepEqual(Object.keys(inputs.envRevisions as object), ["A", "B"]);
+    assert.equal(Object.hasOwn(inputs, "envKeys"), false);
+    const unknown = ok({}, { cvmId: CVM, encryptedEnv: "0xaabb", envKeys: ["A", UNKNOWN] });
+    assert.equal(unknown.envRevisions, UNKNOWN);
     const dup = checkCvmEnvironment({}, { cvmId: CVM, encryptedEnv: "aa", envKeys: ["A", "A"] });
     assert.deepEqual(failedPaths(dup), ["envKeys"]);
   });
 
   it("accepts an empty env (clears every key) and drops null inputs", () => {
     const inputs = ok({}, { cvmId: CVM, env: {}, rpcUrl: null });
-    assert.deepEqual(inputs.envKeys, []);
+    assert.deepEqual(inputs.envRevisions, {});
     assert.equal(Object.hasOwn(inputs, "rpcUrl"), false);
   });
 

@@ -3,12 +3,12 @@ import { diffCvmEnvironment } from "../../provider/cvm-environment/diff";
 import { UNKNOWN } from "../../provider/cvm-environment/unknown";
 
 describe("CvmEnvironment diff", () => {
-  const olds = { cvmId: "app_aa", canonicalCvmId: "cvm_1", envKeys: ["A"], env: { A: "1" } };
+  const olds = { cvmId: "app_aa", canonicalCvmId: "cvm_1", envRevisions: { A: 1 }, env: { A: "1" } };
 
   it("leaves changes undefined so the engine draws the detailed input diff", () => {
     const result = diffCvmEnvironment(olds, {
       cvmId: "app_aa",
-      envKeys: ["A", "B"],
+      envRevisions: { A: 1, B: 1 },
       env: { A: "1", B: "2" },
     });
     assert.deepEqual(result, {});

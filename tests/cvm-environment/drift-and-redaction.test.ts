@@ -4,18 +4,17 @@ import { driftedInputs } from "../../provider/cvm-environment/drift";
 import { redactError } from "../../provider/cvm-environment/redact-error";
 
 describe("CvmEnvironment refresh drift and error redaction", () => {
-  const inputs = { cvmId: "c", env: { A: "1", B: "2" }, envKeys: ["A", "B"], envRevisions: { A: 1, B: 3 } };
+  const inputs = { cvmId: "c", env: { A: "1", B: "2" }, envRevisions: { A: 1, B: 3 } };
 
   it("no drift when the CVM allows the same keys in any order", () => {
     assert.equal(driftedInputs(inputs, ["B", "A"]), undefined);
   });
 
   it("keys removed or added outside Pulumi become drifted inputs; values are kept only for keys that remain", () => {
-    assert.deepEqual(driftedInputs(inputs, ["B", "C"]), {
+    assert.deepEqual(driftedInputs(inputs, ["C", "B"]), {
       cvmId: "c",
       env: { B: "2" },
-      envKeys: ["B", "C"],
-      envRevisions: { B: 3 },
+      envRevisions: { B: 3, C: 0 },
     });
   });
 

@@ -220,7 +220,7 @@ describe("CvmEnvironment against the emulator", function () {
 
     await emu.setAllowedEnvs(target.id, ["API_KEY", "EXTRA"]);
     const drifted = await stack.refresh();
-    assert.deepEqual(drifted?.envKeys, ["API_KEY", "EXTRA"]);
+    assert.deepEqual(drifted?.envRevisions, { API_KEY: 1, EXTRA: 0 });
     assert.deepEqual(drifted?.env, { API_KEY: "x" });
     assert.equal(await stack.up({ cvmId: target.id, env }), "update");
     assert.deepEqual(emu.inspectCvm(target.id).allowed_envs, ["API_KEY", "LOG_LEVEL"]);

@@ -9,10 +9,10 @@ describe("CvmEnvironment outputs", () => {
     assert.throws(() => structSafe({ bytes: new Uint8Array(2) }), /object/);
   });
 
-  it("carry the checked inputs plus the computed facts; inputsOf recovers the inputs", () => {
-    const inputs = { cvmId: "app_1", env: { A: "1" }, envKeys: ["A"], envRevisions: { A: 1 } };
+  it("carry the checked inputs, the sorted envKeys and the computed facts; inputsOf recovers the inputs", () => {
+    const inputs = { cvmId: "app_1", env: { B: "2", A: "1" }, envRevisions: { B: 3, A: 1 } };
     const outputs = buildOutputs(inputs, { canonicalCvmId: "cvm_1", chainId: undefined, kmsType: "phala" });
-    assert.deepEqual(outputs, { ...inputs, canonicalCvmId: "cvm_1", kmsType: "phala" });
+    assert.deepEqual(outputs, { ...inputs, envKeys: ["A", "B"], canonicalCvmId: "cvm_1", kmsType: "phala" });
     assert.deepEqual(inputsOf(outputs), inputs);
   });
 });

@@ -33,7 +33,7 @@ describe("CvmEnvironment serialized shim", () => {
     }
     await provider.configure?.({ config: { get: () => undefined, require: () => "" } });
     const checked = await provider.check?.({}, { cvmId: "app_1", env: { B: "2", A: "1" } });
-    assert.deepEqual(checked?.inputs.envKeys, ["A", "B"]);
+    assert.deepEqual(checked?.inputs.envRevisions, { A: 1, B: 1 });
     const diff = await provider.diff?.("cvm_1", { cvmId: "app_1" }, { cvmId: "app_2" });
     assert.deepEqual(diff?.replaces, ["cvmId"]);
   });

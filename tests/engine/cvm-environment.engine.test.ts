@@ -26,7 +26,7 @@ interface Declared {
 
 const secret = (label: string) => `${label}-${randomBytes(8).toString("hex")}`;
 
-describe("engine: CvmEnvironment on the real pulumi CLI", function () {
+describe("engine: CvmEnvironment on the real pulumi CLI (Automation API, inline programs)", function () {
   this.timeout(600_000);
 
   let emulator: Emulator;

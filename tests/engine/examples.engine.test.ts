@@ -1,46 +1,61 @@
 import assert from "node:assert/strict";
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import type { ConfigMap } from "@pulumi/pulumi/automation";
 import { type Emulator, startEmulator } from "../../emulator";
-import { createLocalEngine } from "../../scripts/engine/local-engine";
-import { readProjectFile } from "../../scripts/engine/project";
+import { pulumiSession } from "../../scripts/engine/pulumi-session";
+import { sharedWorkspace } from "../../scripts/engine/workspace";
 import { providePulumiCli, REPO_ROOT } from "./engine-fixture";
 
 const EXAMPLES = join(REPO_ROOT, "examples");
 
-/** Loads a program module afresh (top-level statements run once per stack) and returns its outputs. */
-async function runProgram(main: string): Promise<Record<string, unknown>> {
-  const entry = require.resolve(main);
-  delete require.cache[entry];
-  const module = require(entry) as { default?: () => Promise<Record<string, unknown>> };
-  return typeof module.default === "function" ? await module.default() : { ...module };
+interface Setting {
+  value: string;
+  secret?: boolean;
 }
 
-/** The stack config each example needs to run against the emulator. */
-function exampleConfig(example: string, emulator: Emulator): ConfigMap {
-  const phala: ConfigMap = {
+interface ExampleRun {
+  config: Record<string, Setting>;
+  /** Outputs the example must export after `up`, with what each must satisfy. */
+  outputs: Record<string, (value: unknown) => boolean>;
+}
+
+const nonEmptyList = (value: unknown) => Array.isArray(value) && value.length > 0;
+
+/** The stack config each example needs to run against the emulator, and what it must export. */
+function exampleRun(example: string, emulator: Emulator): ExampleRun {
+  const phala: Record<string, Setting> = {
     "phala:apiUrl": { value: emulator.apiUrl },
     "phala:apiKey": { value: emulator.apiKey, secret: true },
     "phala:rpcUrl": { value: emulator.chain.rpcUrl },
     "phala:privateKey": { value: emulator.appOwner.privateKey, secret: true },
   };
   const byName = (name: string) => emulator.cvms.find((c) => c.name === name)?.name ?? name;
-  const perExample: Record<string, ConfigMap> = {
+  const perExample: Record<string, ExampleRun> = {
     "cvm-environment": {
-      webCvmId: { value: byName("phala-env-demo") },
-      workerCvmId: { value: byName("onchain-env-demo") },
-      apiToken: { value: "example-token", secret: true },
-      databaseUrl: { value: "postgres://example", secret: true },
+      config: {
+        webCvmId: { value: byName("phala-env-demo") },
+        workerCvmId: { value: byName("onchain-env-demo") },
+        apiToken: { value: "example-token", secret: true },
+        databaseUrl: { value: "postgres://example", secret: true },
+      },
+      outputs: {
+        webEnvKeys: (keys) => JSON.stringify(keys) === JSON.stringify(["API_TOKEN", "LOG_LEVEL"]),
+        workerEnvKeys: (keys) => JSON.stringify(keys) === JSON.stringify(["DATABASE_URL"]),
+        workerChainId: (id) => id === emulator.chain.chainId,
+        workerRegistrationTx: (tx) => typeof tx === "string" && /^0x[0-9a-f]{64}$/.test(tx),
+      },
     },
-    "data-sources": { cvmId: { value: byName("phala-env-demo") } },
+    "data-sources": {
+      config: { cvmId: { value: byName("phala-env-demo") } },
+      outputs: { kmsCount: (n) => typeof n === "number" && n > 0, appIds: nonEmptyList },
+    },
   };
   const own = perExample[example];
-  if (!own) throw new Error(`examples/${example} has no config in this test: add it to exampleConfig`);
-  return { ...phala, ...own };
+  if (!own) throw new Error(`examples/${example} has no config in this test: add it to exampleRun`);
+  return { config: { ...phala, ...own.config }, outputs: own.outputs };
 }
 
-describe("engine: every program in examples/ runs", function () {
+describe("engine: every program in examples/ runs as a project with the CLI (tarball install)", function () {
   this.timeout(600_000);
   let emulator: Emulator;
 
@@ -56,50 +71,37 @@ describe("engine: every program in examples/ runs", function () {
   const examples = readdirSync(EXAMPLES, { withFileTypes: true })
     .filter((entry) => entry.isDirectory())
     .map((entry) => entry.name);
-  /** Each example's project: its own Pulumi.yaml, or the top-level one whose `main` it is. */
-  const projectOf = (example: string) => {
-    const dir = join(EXAMPLES, example);
-    if (existsSync(join(dir, "Pulumi.yaml"))) return readProjectFile(dir);
-    const root = readProjectFile(REPO_ROOT);
-    assert.equal(
-      root.main,
-      dir,
-      `examples/${example} has no Pulumi.yaml and is not the top-level project's main`,
-    );
-    return root;
-  };
 
-  it("finds the examples", () => {
+  it("finds the examples, each a project directory", () => {
     assert.ok(examples.length >= 2, `examples found: ${examples.join(", ")}`);
+    for (const example of examples) {
+      for (const file of ["Pulumi.yaml", "package.json", "index.ts"]) {
+        assert.ok(existsSync(join(EXAMPLES, example, file)), `examples/${example}/${file}`);
+      }
+    }
   });
 
   for (const example of examples) {
-    it(`examples/${example}: up, then destroy`, async () => {
-      const project = projectOf(example);
-      const engine = await createLocalEngine({
-        projectName: project.name,
-        main: project.main,
-        stackName: "example",
-        program: () => runProgram(project.main),
-      });
+    it(`examples/${example}: pulumi up, then pulumi destroy`, async () => {
+      const workspace = await sharedWorkspace(join(EXAMPLES, "cvm-environment"));
+      const session = pulumiSession(workspace.addProject(join(EXAMPLES, example)));
       try {
-        await engine.stack.setAllConfig(
-          Object.fromEntries(
-            Object.entries(exampleConfig(example, emulator)).map(([key, value]) => [
-              key.includes(":") ? key : `${project.name}:${key}`,
-              value,
-            ]),
-          ),
-        );
-        const up = await engine.stack.up({ onOutput: () => undefined });
-        assert.equal(up.summary.result, "succeeded");
-        const outputs = Object.keys(up.outputs);
-        assert.ok(outputs.length > 0, "the example exports outputs");
-        const printed = JSON.stringify(up.outputs);
-        assert.ok(!printed.includes(emulator.apiKey), "no API key in outputs");
-        await engine.stack.destroy({ onOutput: () => undefined });
+        await session.run(["stack", "init", "example"]);
+        const run = exampleRun(example, emulator);
+        for (const [key, setting] of Object.entries(run.config)) {
+          await session.run(["config", "set", ...(setting.secret ? ["--secret"] : []), key, setting.value]);
+        }
+        await session.run(["up", "--yes"]);
+        const { stdout } = await session.run(["stack", "output", "--json"]);
+        const outputs = JSON.parse(stdout) as Record<string, unknown>;
+        for (const [name, satisfied] of Object.entries(run.outputs)) {
+          assert.ok(satisfied(outputs[name]), `output ${name}: ${JSON.stringify(outputs[name])}`);
+        }
+        assert.ok(!stdout.includes(emulator.apiKey), "no API key in outputs");
+        await session.run(["destroy", "--yes"]);
+        await session.run(["stack", "rm", "--yes"]);
       } finally {
-        await engine.dispose();
+        session.dispose();
       }
     });
   }

@@ -151,7 +151,7 @@ describe("CvmEnvironment through the real dynamic-provider host (gRPC)", functio
   });
 
   describe("Check", () => {
-    it("derives sorted envKeys and per-key revisions and carries __provider back", async () => {
+    it("derives per-key revisions, a map keyed by env key, and carries __provider back", async () => {
       const result = await host.check({
         urn: urn("phala"),
         news: program({
@@ -160,15 +160,14 @@ describe("CvmEnvironment through the real dynamic-provider host (gRPC)", functio
         }),
       });
       assert.deepEqual(result.failures, []);
-      assert.deepEqual(result.inputs.envKeys, ["API_TOKEN", "LOG_LEVEL"]);
       assert.deepEqual(result.inputs.envRevisions, { API_TOKEN: 1, LOG_LEVEL: 1 });
+      assert.equal(result.inputs.envKeys, undefined, "no key list in the inputs the engine diffs");
       assert.equal(result.inputs.__provider, providerText);
     });
 
     it("lets preview unknowns through: whole env, one value, the CVM id, and __provider itself", async () => {
       const wholeEnv = await host.check({ urn: urn("p"), news: program({ cvmId: "cvm_x", env: UNKNOWN }) });
       assert.deepEqual(wholeEnv.failures, []);
-      assert.equal(wholeEnv.inputs.envKeys, UNKNOWN);
       assert.equal(wholeEnv.inputs.envRevisions, UNKNOWN);
 
       const oneValue = await host.check({
@@ -178,7 +177,6 @@ describe("CvmEnvironment through the real dynamic-provider host (gRPC)", functio
       });
       assert.deepEqual(oneValue.failures, []);
       assert.equal(oneValue.inputs.cvmId, UNKNOWN);
-      assert.deepEqual(oneValue.inputs.envKeys, ["A", "B"]);
       assert.deepEqual(oneValue.inputs.envRevisions, { A: UNKNOWN, B: 1 });
 
       // When __provider itself is unknown the host loads the one from the old inputs.
@@ -187,7 +185,7 @@ describe("CvmEnvironment through the real dynamic-provider host (gRPC)", functio
         olds: program({ cvmId: "cvm_x", env: { A: "1" } }),
         news: { cvmId: "cvm_x", env: { Z: "1", A: "1" }, __provider: UNKNOWN },
       });
-      assert.deepEqual(unknownProvider.inputs.envKeys, ["A", "Z"]);
+      assert.deepEqual(unknownProvider.inputs.envRevisions, { A: 1, Z: 1 });
     });
 
     it("answers invalid inputs with failures the engine cannot print a value for, and hands back no secret", async () => {
@@ -334,7 +332,6 @@ describe("CvmEnvironment through the real dynamic-provider host (gRPC)", functio
         cvmId: phala.id,
         env: { LOG_LEVEL: VALUES.LOG_LEVEL, DB_URL: VALUES.DB_URL_2, API_TOKEN: VALUES.API_TOKEN },
       });
-      assert.deepEqual(next.envKeys, phalaInputs.envKeys);
       assert.deepEqual(next.envRevisions, { API_TOKEN: 1, DB_URL: 2, LOG_LEVEL: 1 });
       const diff = await host.diff({ id: phalaId, urn: urn("phala"), olds: phalaState, news: next });
       assert.equal(diff.changes, "DIFF_UNKNOWN", "the engine draws the detailed diff");
@@ -407,7 +404,7 @@ describe("CvmEnvironment through the real dynamic-provider host (gRPC)", functio
         cvmId: onchain.id,
         env: { LOG_LEVEL: VALUES.LOG_LEVEL, FEATURE_FLAG: VALUES.FEATURE_FLAG },
       });
-      assert.deepEqual(news.envKeys, ["FEATURE_FLAG", "LOG_LEVEL"]);
+      assert.deepEqual(news.envRevisions, { FEATURE_FLAG: 1, LOG_LEVEL: 1 });
       const updated = await host.update({
         id: chainId,
         urn: urn("onchain"),
@@ -485,7 +482,6 @@ describe("CvmEnvironment through the real dynamic-provider host (gRPC)", functio
       });
       assert.equal(read.id, phalaId);
       assert.ok(read.inputs, "refreshed inputs");
-      assert.deepEqual(read.inputs.envKeys, ["DB_URL", "LOG_LEVEL"]);
       assert.deepEqual(Object.keys(read.inputs.env as Props).sort(), ["DB_URL", "LOG_LEVEL"]);
       assert.deepEqual(read.inputs.envRevisions, { DB_URL: 2, LOG_LEVEL: 1 });
       assert.deepEqual(read.properties.envKeys, ["DB_URL", "LOG_LEVEL"]);
@@ -496,7 +492,7 @@ describe("CvmEnvironment through the real dynamic-provider host (gRPC)", functio
         cvmId: `app_${phala.app_id}`,
         env: { LOG_LEVEL: VALUES.LOG_LEVEL, DB_URL: VALUES.DB_URL_2, API_TOKEN: VALUES.API_TOKEN },
       });
-      assert.deepEqual(news.envKeys, ["API_TOKEN", "DB_URL", "LOG_LEVEL"]);
+      assert.deepEqual(news.envRevisions, { API_TOKEN: 1, DB_URL: 2, LOG_LEVEL: 1 });
       const updated = await host.update({
         id: phalaId,
         urn: urn("phala"),
