@@ -1,5 +1,5 @@
-import { kmsSigningKeyOnChain } from "../chain";
 import { parseEnvPublicKey, strip0x, verifyEnvPublicKeySignature } from "../crypto";
+import { findKmsSigningKey, type KmsSigningKeyLookup } from "../kms-signing-key";
 import { EnvPublicKeyError } from "./errors";
 import type { FlowContext } from "./ports";
 import type { ResolvedCvm } from "./resolve-cvm";
@@ -11,9 +11,6 @@ export interface EnvPublicKey {
   /** True only when the KMS signature over the key was checked against the KMS k256 key. */
   readonly verified: boolean;
 }
-
-/** The chain names `GET /kms/on-chain/{chain}` accepts, by chain id. */
-const ON_CHAIN_KMS_CHAINS: Readonly<Record<number, string>> = { 1: "ethereum", 8453: "base" };
 
 /**
  * The CVM's env-encryption key. When the KMS signing key is known the signed KMS endpoint is used and
@@ -34,8 +31,13 @@ export async function resolveEnvPublicKey(
   const fromDetail = cvm.detail.envPublicKey ?? kmsInfo?.encryptedEnvPubkey;
   const kms = kmsInfo?.slug ?? kmsInfo?.id ?? cvm.kmsType;
   const onChain = cvm.chainId !== undefined;
-  const lookups: string[] = [];
-  const kmsPublicKey = kmsInfo?.k256Pubkey ?? (onChain ? await kmsSigningKey(ctx, cvm, lookups) : undefined);
+  const lookup: KmsSigningKeyLookup = onChain
+    ? await findKmsSigningKey(ctx.api, cvm.detail, ctx.signer.rpcUrl ?? kmsInfo?.rpcEndpoint)
+    : { ...(kmsInfo?.k256Pubkey ? { key: kmsInfo.k256Pubkey } : {}), misses: [] };
+  const { key: kmsPublicKey, misses: lookups } = lookup;
+  if (lookup.source === "dstack-kms-contract") {
+    ctx.report(`KMS signing key read from DstackKms.kmsInfo() at ${kmsInfo?.dstackKmsAddress}`);
+  }
 
   if (kmsPublicKey && cvm.appId && kms) {
     const signed = await ctx.api.getAppEnvEncryptPubkey(kms, cvm.appId);
@@ -83,54 +85,6 @@ export async function resolveEnvPublicKey(
   throw new EnvPublicKeyError(
     `CVM ${cvm.canonicalId} reports no env public key and no app id/KMS to ask for one.`,
   );
-}
-
-/**
- * The on-chain KMS's signing key from the API's on-chain KMS list, else from `DstackKms.kmsInfo()`.
- * Each lookup that finds nothing adds a line to `lookups` (for the error); RPC and API failures are
- * recorded the same way, since another source may still answer.
- */
-async function kmsSigningKey(
-  ctx: FlowContext,
-  cvm: ResolvedCvm,
-  lookups: string[],
-): Promise<string | undefined> {
-  const kmsContract = cvm.detail.kmsInfo?.dstackKmsAddress;
-  const chainId = cvm.chainId;
-  if (!kmsContract || chainId === undefined) {
-    lookups.push("the CVM detail names no DstackKms contract");
-    return undefined;
-  }
-  const chain =
-    cvm.kmsType === "ethereum" || cvm.kmsType === "base" ? cvm.kmsType : ON_CHAIN_KMS_CHAINS[chainId];
-  if (chain) {
-    try {
-      const detail = await ctx.api.getKmsOnChainDetail(chain);
-      const entry = detail.contracts.find(
-        (c) => c.contractAddress.toLowerCase() === kmsContract.toLowerCase() && c.chainId === chainId,
-      );
-      if (entry?.k256Pubkey) return entry.k256Pubkey;
-      lookups.push(`GET /kms/on-chain/${chain} lists no signing key for ${kmsContract} on chain ${chainId}`);
-    } catch (error) {
-      lookups.push(`GET /kms/on-chain/${chain} failed: ${(error as Error).message}`);
-    }
-  }
-  const rpcUrl = ctx.signer.rpcUrl ?? cvm.detail.kmsInfo?.rpcEndpoint;
-  if (!rpcUrl) {
-    lookups.push("no chain RPC URL to read DstackKms.kmsInfo()");
-    return undefined;
-  }
-  try {
-    const key = await kmsSigningKeyOnChain({ rpcUrl, expectedChainId: chainId, kmsContract });
-    if (key) {
-      ctx.report(`KMS signing key read from DstackKms.kmsInfo() at ${kmsContract} (chain ${chainId})`);
-      return key;
-    }
-    lookups.push(`DstackKms.kmsInfo() at ${kmsContract} holds no signing key`);
-  } catch (error) {
-    lookups.push(`reading DstackKms.kmsInfo() at ${kmsContract} failed: ${(error as Error).message}`);
-  }
-  return undefined;
 }
 
 const normalize = (hex: string) => strip0x(hex.trim()).toLowerCase();

@@ -1,6 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { type CvmDetail, cvmIdProblem } from "../../provider/api";
+import { findKmsSigningKey } from "../../provider/kms-signing-key";
 import { satisfies } from "../../provider/rule";
 import {
   type ConnectionArgs,
@@ -53,8 +54,10 @@ export interface GetCvmResult {
   /** The DstackKms (KmsAuth) contract address; null when the API reports none. */
   kmsContractAddress: string | null;
   /**
-   * The KMS's secp256k1 signing key (SEC1 hex) when the API reports it. Pass it as `kmsPublicKey` to
-   * `getAppEnvEncryptPubKey` to verify an env public key against it.
+   * The KMS's secp256k1 signing key (SEC1 hex): from the CVM detail when it carries it, else, for an
+   * on-chain KMS, from the API's `GET /kms/on-chain/{chain}` entry for the CVM's DstackKms contract;
+   * null when neither has it. Pass it as `kmsPublicKey` to `getAppEnvEncryptPubKey` to verify an env
+   * public key against it.
    */
   kmsPublicKey: string | null;
   /** The CVM's X25519 env-encryption public key (hex); null when the API reports none. */
@@ -75,7 +78,12 @@ const argsSchema = z.strictObject({
   ...connectionArgShape,
 });
 
-function toResult(cvmId: string, detail: CvmDetail, allowedEnvs: string[]): GetCvmResult {
+function toResult(
+  cvmId: string,
+  detail: CvmDetail,
+  allowedEnvs: string[],
+  kmsPublicKey: string | undefined,
+): GetCvmResult {
   const kms = detail.kmsInfo;
   const chainId = kms?.chainId ?? null;
   const kmsType = detail.kmsType ?? null;
@@ -93,7 +101,7 @@ function toResult(cvmId: string, detail: CvmDetail, allowedEnvs: string[]): GetC
     chainId,
     appContractAddress: kms?.dstackAppAddress ?? null,
     kmsContractAddress: kms?.dstackKmsAddress ?? null,
-    kmsPublicKey: kms?.k256Pubkey ?? null,
+    kmsPublicKey: kmsPublicKey ?? null,
     envPublicKey: detail.envPublicKey ?? null,
     composeHash: detail.composeHash ?? null,
     allowedEnvs,
@@ -108,7 +116,11 @@ export async function getCvm(args: GetCvmArgs, options?: PhalaInvokeOptions): Pr
   const { args: parsed, client } = prepareCall(FUNCTION, argsSchema, args, options);
   const detail = await client.getCvm(parsed.cvmId);
   const allowedEnvs = detail.allowedEnvs ?? (await client.getComposeFile(detail.id)).allowed_envs ?? [];
-  return toResult(parsed.cvmId, detail, [...allowedEnvs]);
+  const kmsPublicKey =
+    detail.kmsInfo?.chainId === undefined
+      ? detail.kmsInfo?.k256Pubkey
+      : (await findKmsSigningKey(client, detail)).key;
+  return toResult(parsed.cvmId, detail, [...allowedEnvs], kmsPublicKey);
 }
 
 /** Output form of {@link getCvm}: arguments may be Inputs. */
