@@ -59,8 +59,9 @@ export function cvmDetailV20260121(cvm: CvmRecord, ctx: ViewContext): Record<str
       dstack_app_address: cvm.onchain?.appContract ?? null,
       deployer_address: cvm.onchain?.deployer ?? null,
       rpc_endpoint: cvm.onchain ? ctx.rpcUrl : null,
+      // The published 2026-01-21 shape: no KMS signing key here (it is in GET /kms/on-chain/{chain} and
+      // DstackKms.kmsInfo()); on-chain CVMs report no env key unless the seed says otherwise.
       encrypted_env_pubkey: pubkey,
-      k256_pubkey: ctx.keys.k256PublicKey,
     },
     // Older CVMs and clients read the pubkey at top level too; the SDK schema strips this key.
     encrypted_env_pubkey: pubkey,

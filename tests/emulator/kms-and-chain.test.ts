@@ -40,12 +40,13 @@ describe("emulator: the KMS signing key, chain controls and replicas", () => {
     return k256;
   };
 
-  it("on-chain CVM detail (2026-01-21): encrypted_env_pubkey null; the key is on GET /kms/on-chain/{chain} and DstackKms.kmsInfo()", async () => {
+  it("on-chain CVM detail (2026-01-21): encrypted_env_pubkey null and no k256_pubkey; the key is on GET /kms/on-chain/{chain} and DstackKms.kmsInfo()", async () => {
     const target = seed(emulator, "onchain-env-demo");
     const res = await api(emulator, "GET", `/cvms/${target.id}`);
     assert.equal(res.status, 200);
     const kmsInfo = (res.body as { kms_info: Body }).kms_info;
     assert.equal(kmsInfo.encrypted_env_pubkey, null);
+    assert.ok(!("k256_pubkey" in kmsInfo), "no signing key in the CVM detail");
     assert.equal(kmsInfo.dstack_kms_address, emulator.chain.dstackKms);
     assert.equal(kmsInfo.chain_id, 31337);
     // The same holds for every on-chain seed unless it models a backend that exposes the env key.
