@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { createPublicClient, createWalletClient, http, type PublicClient } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { type AnvilAccount, type AnvilNode, startAnvil } from "../../emulator/chain/anvil";
@@ -12,6 +14,7 @@ import {
   composeHashAddedTopic,
   InvalidComposeHashError,
   OwnerActionRequiredError,
+  PendingTransactionsError,
   ReceiptTimeoutError,
   registerComposeHash,
   TransactionSendError,
@@ -351,6 +354,54 @@ describe("chain: registerComposeHash against anvil", function () {
     assert.ok(progress.some((line) => line.includes("pending") && line.includes(timedOut.transactionHash)));
     assert.equal(await nonceOf(owner), nonceBefore + 2);
     assert.equal(await allowed(contract, hash), true);
+  });
+
+  it("pending transactions of the signer that the RPC does not show: nothing is sent, with a clear error", async () => {
+    const { contract, hash, nonceBefore } = await timedOutRegistration();
+    // An RPC in front of the node that hides its pool: no txpool API, no pending block contents.
+    const hiding = createServer(async (req, res) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const call = JSON.parse(Buffer.concat(chunks).toString("utf8")) as {
+        id: number;
+        method: string;
+        params?: unknown[];
+      };
+      const hidden =
+        call.method.startsWith("txpool_") ||
+        (call.method === "eth_getBlockByNumber" && call.params?.[0] === "pending");
+      const answer = hidden
+        ? { jsonrpc: "2.0", id: call.id, error: { code: -32601, message: "method not available" } }
+        : await (
+            await fetch(node.rpcUrl, {
+              method: "POST",
+              headers: { "content-type": "application/json" },
+              body: JSON.stringify(call),
+            })
+          ).json();
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(answer));
+    });
+    await new Promise<void>((resolve) => hiding.listen(0, "127.0.0.1", resolve));
+    try {
+      const port = (hiding.address() as AddressInfo).port;
+      const error = await registerComposeHash({
+        ...baseParams(contract, hash),
+        rpcUrl: `http://127.0.0.1:${port}`,
+        privateKey: owner.privateKey,
+      }).then(
+        () => assert.fail("expected PendingTransactionsError"),
+        (e: unknown) => e,
+      );
+      assert.ok(error instanceof PendingTransactionsError, String(error));
+      assert.equal(error.pendingCount, 1);
+      assert.match(error.message, /nothing was sent/);
+      assert.equal(
+        await client.getTransactionCount({ address: owner.address, blockTag: "pending" }),
+        nonceBefore + 1,
+      );
+    } finally {
+      await new Promise((resolve) => hiding.close(resolve));
+    }
   });
 
   it("a signer without funds gets one clear error, nothing is broadcast and the key stays out of it", async () => {
