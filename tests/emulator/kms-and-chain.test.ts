@@ -92,6 +92,39 @@ describe("emulator: the KMS signing key, chain controls and replicas", () => {
     assert.equal((await api(emulator, "GET", `/cvms/${target.id}`, { apiKey: null })).status, 401);
   });
 
+  it("every route the emulator serves, with its documented error answers, conforms to the OpenAPI document", async () => {
+    // The root hook validates each of these exchanges after the test; here each must give the expected status.
+    const cvm = seed(emulator, "onchain-pubkey-demo");
+    const calls: [string, string, number, Record<string, string>?][] = [
+      ["GET", `/cvms/${cvm.id}`, 200],
+      ["GET", `/cvms/${cvm.id}`, 200, { "x-phala-version": "2025-10-28" }],
+      ["GET", "/cvms/cvm_unknown", 404],
+      ["GET", `/cvms/${cvm.id}/compose_file`, 200],
+      ["GET", "/cvms/cvm_unknown/compose_file", 404],
+      ["GET", `/cvms/${cvm.id}/operations?limit=2`, 200],
+      ["GET", `/cvms/${cvm.id}/operations?limit=0`, 422],
+      ["GET", "/cvms/paginated?page=1&page_size=2", 200],
+      ["GET", "/kms?page=2&page_size=5&is_onchain=true", 200],
+      ["GET", "/kms?page_size=0", 422],
+      ["GET", "/kms/kms-phala-prod7", 200],
+      ["GET", "/kms/kms_unknown", 404],
+      ["GET", `/kms/phala/pubkey/${cvm.app_id}`, 200],
+      ["GET", "/kms/phala/pubkey/not-an-app", 400],
+      ["GET", "/kms/no-such-kms/pubkey/0000000000000000000000000000000000000000", 404],
+      ["GET", "/kms/on-chain/base", 200],
+      ["GET", "/kms/on-chain/solana", 400],
+      ["GET", "/kms/phala/next_app_id?counts=3", 200],
+      ["GET", "/kms/phala/next_app_id?counts=21", 422],
+    ];
+    for (const [method, path, status, headers] of calls) {
+      const res = await api(emulator, method, path, headers ? { headers } : {});
+      assert.equal(res.status, status, `${method} ${path}`);
+    }
+    const patch = (id: string, body: unknown) => api(emulator, "PATCH", `/cvms/${id}/envs`, { body });
+    assert.equal((await patch("cvm_unknown", { encrypted_env: "00" })).status, 404);
+    assert.equal((await patch(cvm.id, { env_keys: ["A"] })).status, 422);
+  });
+
   it("the 465 kms_info switches to the docs' minimal layout", async () => {
     const target = seed(emulator, "onchain-pubkey-demo");
     emulator.updateSettings({ kmsInfoLayout: "docs" });
