@@ -158,12 +158,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
   };
   try {
-    const [, appOwner, otherOwner] = node.accounts;
-    if (!appOwner || !otherOwner) throw new Error("anvil needs at least 3 accounts");
+    const [deployer, appOwner, otherOwner] = node.accounts;
+    if (!deployer || !appOwner || !otherOwner) throw new Error("anvil needs at least 3 accounts");
     const keys = new KeyService(rootKey(options.kmsRootKey));
     const apiKey = options.apiKey ?? `phak_emulator_${randomBytes(16).toString("hex")}`;
-    const [deployer] = node.accounts;
-    if (!deployer) throw new Error("anvil has no accounts");
     const dstack = await deployDstackKms({
       rpcUrl: node.rpcUrl,
       deployerPrivateKey: deployer.privateKey,

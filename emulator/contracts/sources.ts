@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 
 /** Environment variable naming another checkout of dstack's `kms/auth-eth/contracts`. */
@@ -46,13 +46,7 @@ export function dstackContractsDir(): string {
 
 /** The dstack sources by upstream file name. */
 export function readDstackSources(dir = dstackContractsDir()): Record<string, string> {
-  const available = new Set(readdirSync(dir));
-  return Object.fromEntries(
-    DSTACK_SOURCE_FILES.filter((f) => available.has(f)).map((file) => [
-      file,
-      readFileSync(join(dir, file), "utf8"),
-    ]),
-  );
+  return Object.fromEntries(DSTACK_SOURCE_FILES.map((file) => [file, readFileSync(join(dir, file), "utf8")]));
 }
 
 /** Reads an `@openzeppelin/…` import from the exact-pinned npm packages. */
