@@ -118,8 +118,10 @@ build_language_host() {
     -o "$bin/pulumi-language-nodejs" .
 }
 
+built=false
 if [ ! -x "$bin/pulumi" ]; then
   build_cli
+  built=true
 fi
 
 # The dynamic-provider launcher is a shell script: resolve @pulumi/pulumi from the program dir.
@@ -134,12 +136,13 @@ fi
 
 if [ ! -x "$bin/pulumi-language-nodejs" ] || [ "$(host_version "$bin")" != "$ver" ]; then
   build_language_host
+  built=true
   log "built pulumi-language-nodejs $("$bin/pulumi-language-nodejs" -version)"
 fi
 
-if [ "$(elapsed)" = "0:00" ]; then
-  log "using pulumi v$ver and its Node.js language host from $bin"
-else
+if $built; then
   log "ready: $("$bin/pulumi" version) and its Node.js language host in $bin"
+else
+  log "using pulumi v$ver and its Node.js language host from $bin"
 fi
 echo "$bin"

@@ -8,6 +8,8 @@ export interface PhalaSettings {
   readonly apiUrl?: string;
   readonly privateKey?: string;
   readonly rpcUrl?: string;
+  /** Where the owner-action files (Safe Transaction Builder batches) go; default `phala-owner-actions/` in the project directory. */
+  readonly ownerActionDir?: string;
 }
 
 export type PhalaSettingName = keyof PhalaSettings;
@@ -20,9 +22,16 @@ export const PHALA_SETTING_ENV_VARS: Readonly<Record<PhalaSettingName, string>> 
   apiUrl: "PHALA_CLOUD_API_PREFIX",
   privateKey: "PRIVATE_KEY",
   rpcUrl: "ETH_RPC_URL",
+  ownerActionDir: "PHALA_OWNER_ACTION_DIR",
 };
 
-export const PHALA_SETTING_NAMES: readonly PhalaSettingName[] = ["apiKey", "apiUrl", "privateKey", "rpcUrl"];
+export const PHALA_SETTING_NAMES: readonly PhalaSettingName[] = [
+  "apiKey",
+  "apiUrl",
+  "privateKey",
+  "rpcUrl",
+  "ownerActionDir",
+];
 
 /** Reads one setting by its bare name (`apiKey`); the caller maps it onto its config source. */
 export type SettingGetter = (name: PhalaSettingName) => string | undefined;

@@ -34,6 +34,7 @@ export async function applyAndWait(
   history: WriteHistory,
 ): Promise<ComputedOutputs> {
   const baseline = await guardForeignWrites(ctx, cvm, history);
+  let sends = 0;
   let encryptedEnv: string;
   let envKeys: string[];
   let publicKey: { hex: string; verified: boolean } | undefined;
@@ -54,7 +55,10 @@ export async function applyAndWait(
     encryptedEnv,
     envKeys: envKeysToSend(await currentAllowedEnvs(ctx.api, cvm), envKeys),
     verifyComposeHash: options.verifyComposeHash,
-    beforeEachSend: () => assertNoWriteSince(ctx, cvm, baseline, history),
+    beforeEachSend: async () => {
+      // The guard read the operations just before the first send; later sends may follow a wait.
+      if (sends++ > 0) await assertNoWriteSince(ctx, cvm, baseline, history);
+    },
   });
   ctx.report(`Update accepted (operation ${applied.correlationId})`);
 

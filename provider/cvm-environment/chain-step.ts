@@ -1,5 +1,7 @@
+import { OwnerActionRequiredError } from "../chain";
 import { verifyComposeHashForKeys } from "./compose-hash-check";
 import { ChainTargetMismatchError, MissingRpcUrlError } from "./errors";
+import { OwnerActionPendingError, prepareOwnerAction } from "./owner-action";
 import type { FlowContext } from "./ports";
 import { bareAppId, type ResolvedCvm } from "./resolve-cvm";
 
@@ -42,17 +44,23 @@ export async function registerForCvm(
     `Registering compose hash ${request.composeHash} on app contract 0x${cvm.appId} (chain ${request.chainId})`,
   );
   const appContract = `0x${cvm.appId}` as const;
-  const result = await ctx.registerComposeHash({
-    rpcUrl,
-    expectedChainId: request.chainId,
-    appContract,
-    composeHash: request.composeHash,
-    ...(request.deviceId ? { deviceId: request.deviceId } : {}),
-    ...(ctx.signer.privateKey ? { privateKey: ctx.signer.privateKey } : {}),
-    ...(ctx.timing.receiptTimeoutMs ? { receiptTimeoutMs: ctx.timing.receiptTimeoutMs } : {}),
-    ...(ctx.timing.receiptPollIntervalMs ? { pollIntervalMs: ctx.timing.receiptPollIntervalMs } : {}),
-    onProgress: ctx.report,
-  });
+  const result = await ctx
+    .registerComposeHash({
+      rpcUrl,
+      expectedChainId: request.chainId,
+      appContract,
+      composeHash: request.composeHash,
+      ...(request.deviceId ? { deviceId: request.deviceId } : {}),
+      ...(ctx.signer.privateKey ? { privateKey: ctx.signer.privateKey } : {}),
+      ...(ctx.timing.receiptTimeoutMs ? { receiptTimeoutMs: ctx.timing.receiptTimeoutMs } : {}),
+      ...(ctx.timing.receiptPollIntervalMs ? { pollIntervalMs: ctx.timing.receiptPollIntervalMs } : {}),
+      onProgress: ctx.report,
+    })
+    .catch(async (error: unknown) => {
+      if (!(error instanceof OwnerActionRequiredError) || error instanceof OwnerActionPendingError)
+        throw error;
+      throw await prepareOwnerAction(ctx, cvm.canonicalId, error);
+    });
   return {
     transactionHash: result.transactionHash,
     sentTransaction: result.sentTransaction,

@@ -4,6 +4,7 @@ import { envProblems } from "../crypto";
 import { carryEnvRevisions, deriveEnvRevisions } from "./env-revisions";
 import { type ProgramInputs, ProgramInputsSchema } from "./inputs";
 import { structSafe } from "./struct-safe";
+import { UNCARRIABLE_KEYS, UNCARRIABLE_PROBLEM } from "./uncarriable-keys";
 import { isUnknown, UNKNOWN } from "./unknown";
 
 type Props = Record<string, unknown>;
@@ -118,7 +119,12 @@ function preEncryptedRevisions(
   if (keys === undefined || isUnknown(keys) || keys.some(isUnknown)) {
     return { envRevisions: UNKNOWN };
   }
-  const problems = envProblems(keys.map((key) => ({ key, value: "" })));
+  const problems = [
+    ...envProblems(keys.map((key) => ({ key, value: "" }))),
+    ...keys
+      .filter((key) => UNCARRIABLE_KEYS.includes(key))
+      .map((key) => ({ key, problem: UNCARRIABLE_PROBLEM })),
+  ];
   if (problems.length > 0) return { failures: problems.map(envFailure("envKeys")) };
   return { envRevisions: carryEnvRevisions(keys, asRecord(previous.envRevisions)) };
 }

@@ -1,5 +1,6 @@
 import type { PhalaClient } from "../api";
 import type { registerComposeHash } from "../chain";
+import type { SafeBatchFile } from "../owner-action/safe-batch";
 import type { FlowLimits } from "./plan";
 
 /** The API calls the flow makes: `PhalaClient` in production, a fake in unit tests. */
@@ -41,4 +42,6 @@ export interface FlowContext {
   readonly now: () => number;
   readonly timing: FlowTiming;
   readonly limits?: FlowLimits;
+  /** Stores an owner-action file (a Safe Transaction Builder batch) and returns where it is. */
+  readonly saveOwnerAction: (fileName: string, file: SafeBatchFile) => Promise<string>;
 }

@@ -1,5 +1,6 @@
 import { registerComposeHash } from "../chain";
 import { type EnvironmentVariables, type PhalaSettings, resolvePhalaSettings } from "../config";
+import { DEFAULT_OWNER_ACTION_DIR, writeBatchFile } from "../owner-action/write-batch-file";
 import type { FlowLimits } from "./plan";
 import type { CvmEnvironmentApi, FlowContext, FlowTiming, RegisterComposeHash } from "./ports";
 import { apiFor, signerFor } from "./session";
@@ -65,6 +66,8 @@ export class ProviderRuntime {
       now: this.options.now ?? Date.now,
       timing: { ...DEFAULT_TIMING, ...this.options.timing },
       ...(this.options.limits ? { limits: this.options.limits } : {}),
+      saveOwnerAction: (fileName, file) =>
+        writeBatchFile(this.settings.ownerActionDir ?? DEFAULT_OWNER_ACTION_DIR, fileName, file),
     };
   }
 }

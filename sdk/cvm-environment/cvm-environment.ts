@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { CvmEnvironmentArgs } from "./args";
+import { envKeysCarried } from "./env-keys-carried";
 import { cvmEnvironmentShim } from "./shim";
 
 /** Outputs that are secret even when an input of the same name was not. */
@@ -21,7 +22,10 @@ export class CvmEnvironment extends pulumi.dynamic.Resource {
   declare readonly encryptedEnv: pulumi.Output<string | undefined>;
   /** Sorted keys of the environment. */
   declare readonly envKeys: pulumi.Output<string[]>;
-  /** Per key, a counter that grows each time the key's value changes (never the value or a hash of it). */
+  /**
+   * The key set, keyed by env key so that preview names keys: per key, a counter that grows each time
+   * the key's value changes (never the value or a hash of it); 0 for a key refresh found only on the CVM.
+   */
   declare readonly envRevisions: pulumi.Output<Record<string, number>>;
   declare readonly canonicalCvmId: pulumi.Output<string>;
   declare readonly appId: pulumi.Output<string | undefined>;
@@ -42,7 +46,7 @@ export class CvmEnvironment extends pulumi.dynamic.Resource {
   constructor(name: string, args: CvmEnvironmentArgs, opts?: pulumi.CustomResourceOptions) {
     const props = {
       ...args,
-      env: secretIfSet(args.env),
+      env: secretIfSet(envKeysCarried(args.env)),
       encryptedEnv: args.encryptedEnv,
       envKeys: args.envKeys,
       privateKey: secretIfSet(args.privateKey),

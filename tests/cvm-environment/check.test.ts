@@ -183,4 +183,13 @@ describe("CvmEnvironment check", () => {
     // The engine's own bookkeeping (`__provider`, `__`-prefixed names) is not an input.
     ok({}, { cvmId: CVM, env: {}, __provider: "text", __other: 1 });
   });
+
+  it("pre-encrypted keys: __proto__ (valid for the guest) is reported, since a property map would drop it", () => {
+    const result = checkCvmEnvironment({}, { cvmId: CVM, encryptedEnv: "00ff", envKeys: ["A", "__proto__"] });
+    assert.deepEqual(failedPaths(result), ["envKeys"]);
+    assert.match(
+      result.failures?.[0]?.reason ?? "",
+      /"__proto__" cannot be passed through Pulumi's property maps/,
+    );
+  });
 });

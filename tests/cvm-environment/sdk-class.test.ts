@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { CvmEnvironment } from "../../sdk";
+import { envKeysCarried, UncarriableEnvKeyError } from "../../sdk/cvm-environment/env-keys-carried";
 import { loadSerializedProvider } from "./helpers/load-serialized";
 
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
@@ -44,5 +45,16 @@ describe("CvmEnvironment SDK class (mocks)", () => {
     assert.deepEqual(checked?.inputs.envRevisions, { A: 1 });
     const canonical = await new Promise((resolve) => resource.canonicalCvmId.apply(resolve));
     assert.equal(canonical, "cvm_mock");
+  });
+
+  it("an env key Pulumi's serialization would drop (__proto__) is an error, never silently lost", async () => {
+    const env = JSON.parse('{"__proto__": "v", "A": "1"}') as Record<string, string>;
+    assert.ok(Object.hasOwn(env, "__proto__"));
+    assert.throws(() => new CvmEnvironment("proto-env", { cvmId: "cvm_x", env }), UncarriableEnvKeyError);
+    await assert.rejects(
+      Promise.resolve(envKeysCarried(Promise.resolve(env))),
+      UncarriableEnvKeyError,
+      "a map that arrives later is checked when it arrives",
+    );
   });
 });

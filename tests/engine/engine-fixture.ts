@@ -58,6 +58,7 @@ export async function emulatorStack(
     "phala:apiKey": { value: emulator.apiKey, secret: true },
     "phala:rpcUrl": { value: emulator.chain.rpcUrl },
     "phala:privateKey": { value: options.privateKey ?? emulator.appOwner.privateKey, secret: true },
+    "phala:ownerActionDir": { value: join(engine.stateDir, "owner-actions") },
   });
   return engine;
 }

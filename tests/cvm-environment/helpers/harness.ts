@@ -1,4 +1,7 @@
 import assert from "node:assert/strict";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { Emulator } from "../../../emulator";
@@ -30,6 +33,7 @@ export async function providerFor(
     "phala:apiUrl": emulator.apiUrl,
     "phala:rpcUrl": emulator.chain.rpcUrl,
     "phala:privateKey": emulator.appOwner.privateKey,
+    "phala:ownerActionDir": mkdtempSync(join(tmpdir(), "phala-owner-actions-")),
     ...config,
   };
   await provider.configure?.({ config: { get: (key) => values[key], require: (key) => values[key] ?? "" } });
