@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -10,7 +10,7 @@ let packed: Promise<string> | undefined;
 
 /**
  * The `npm pack` tarball of this checkout, what a user installs from the registry; packed once per
- * process. Needs the build (`dist/`), which the package's `files` ship.
+ * process and removed when it exits. Needs the build (`dist/`), which the package's `files` ship.
  */
 export function packageTarball(): Promise<string> {
   packed ??= pack();
@@ -22,6 +22,7 @@ async function pack(): Promise<string> {
     throw new Error("dist/ is missing: run `npm run build` before packing pulumi-phala");
   }
   const destination = mkdtempSync(join(tmpdir(), "pulumi-phala-pack-"));
+  process.once("exit", () => rmSync(destination, { recursive: true, force: true }));
   const { stdout } = await promisify(execFile)(
     "npm",
     ["pack", "--ignore-scripts", "--silent", "--pack-destination", destination],
