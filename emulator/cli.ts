@@ -3,6 +3,7 @@
 //   --api-key <key>     API key (default: phak_emulator_local)
 //   --op-ms <ms>        operation duration (default 1500)
 //   --kms-root <hex>    32-byte KMS root secret (fixes env keys across runs)
+//   --block-time <s>    anvil mines a block every <s> seconds instead of one per transaction
 import { type EmulatorOptions, startEmulator } from "./index";
 
 function parseArgs(argv: string[]): EmulatorOptions {
@@ -28,10 +29,17 @@ function parseArgs(argv: string[]): EmulatorOptions {
       case "--kms-root":
         options.kmsRootKey = need();
         break;
+      case "--block-time": {
+        const seconds = Number(need());
+        if (!Number.isInteger(seconds) || seconds < 1)
+          throw new Error("--block-time needs whole seconds ≥ 1");
+        options.anvil = { ...options.anvil, blockTime: seconds };
+        break;
+      }
       case "--help":
       case "-h":
         process.stdout.write(
-          "usage: npm run emulator -- [--port N] [--api-key KEY] [--op-ms MS] [--kms-root HEX]\n",
+          "usage: npm run emulator -- [--port N] [--api-key KEY] [--op-ms MS] [--kms-root HEX] [--block-time S]\n",
         );
         process.exit(0);
         break;
@@ -51,6 +59,10 @@ async function main(): Promise<void> {
   out(`  API key        ${emulator.apiKey}`);
   out(`  inspection     ${emulator.inspectUrl}   (no key; see emulator/README.md)`);
   out(`  chain RPC      ${emulator.chain.rpcUrl}   (anvil, chain id ${emulator.chain.chainId})`);
+  const { blockTimeSeconds } = await emulator.chainStatus();
+  out(
+    `  blocks         ${blockTimeSeconds === null ? "one per transaction (automine)" : `every ${blockTimeSeconds} s`}`,
+  );
   out(`  KMS k256 key   ${emulator.kmsPublicKey}`);
   out();
   out("  App owners (funded anvil keys; local test keys only):");

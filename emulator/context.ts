@@ -1,17 +1,28 @@
 import { randomBytes } from "node:crypto";
 import type { AnvilAccount } from "./chain/anvil";
+import { BootAuthorizer } from "./chain/boot-authorization";
+import { ChainControl } from "./chain/chain-control";
+import type { DstackKmsDeployment } from "./chain/deploy-dstack";
 import type { RegistrationVerifier } from "./chain/verify-registration";
+import { upstreamComposeHash } from "./compose/compose-hash";
 import { FaultRegistry } from "./faults";
 import { RequestLog } from "./request-log";
 import { Clock } from "./state/clock";
 import { CvmStore } from "./state/cvm-store";
 import type { KeyService, KmsEntry } from "./state/kms";
+import { OS_IMAGE_HASH } from "./state/node";
 import { OperationRunner } from "./state/operations";
 import { PendingHashes } from "./state/pending-hashes";
 import { DEFAULT_SETTINGS, type EmulatorSettings } from "./state/settings";
 import type { ViewContext } from "./views/cvm-detail";
 
-export type ChainInfo = { rpcUrl: string; chainId: number; accounts: AnvilAccount[] };
+export type ChainInfo = {
+  rpcUrl: string;
+  chainId: number;
+  accounts: AnvilAccount[];
+  /** The interval block time anvil runs with; null = automine. */
+  blockTimeSeconds: number | null;
+};
 
 /** All state of one emulator instance, shared by the API routes and the inspection API. */
 export class EmulatorContext {
@@ -27,6 +38,7 @@ export class EmulatorContext {
   readonly settings: EmulatorSettings;
   readonly pending: PendingHashes;
   readonly runner: OperationRunner;
+  readonly chainControl: ChainControl;
   /** Serialises transactions sent by the emulator's deployer account (nonce order). */
   private deployQueue: Promise<unknown> = Promise.resolve();
 
@@ -36,12 +48,27 @@ export class EmulatorContext {
     readonly kmsEntries: KmsEntry[],
     readonly chain: ChainInfo,
     readonly verifier: RegistrationVerifier,
+    /** The DstackKms on the local chain (and the DstackApp implementation behind every app). */
+    readonly dstack: DstackKmsDeployment,
     settings: Partial<EmulatorSettings> = {},
     readonly gatewayDomain = "dstack-emulator.localhost",
   ) {
     this.settings = { ...DEFAULT_SETTINGS, ...settings };
     this.pending = new PendingHashes(this.clock, () => this.settings.pendingTtlMs);
-    this.runner = new OperationRunner(this.clock, this.settings, keys);
+    this.chainControl = new ChainControl(chain.rpcUrl, chain.blockTimeSeconds);
+    const boot = new BootAuthorizer(chain.rpcUrl);
+    this.runner = new OperationRunner(this.clock, this.settings, keys, async (cvm, nextCompose) =>
+      cvm.onchain
+        ? boot.check({
+            kms: cvm.onchain.kmsContract,
+            app: cvm.onchain.appContract,
+            composeHash: upstreamComposeHash(nextCompose),
+            deviceId: cvm.deviceId,
+            instanceId: cvm.instanceId.replace(/^instance_/, ""),
+            osImageHash: OS_IMAGE_HASH,
+          })
+        : { allowed: true },
+    );
   }
 
   get view(): ViewContext {

@@ -1,6 +1,8 @@
 import { randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { type AnvilAccount, type AnvilOptions, startAnvil } from "./chain/anvil";
+import type { ChainStatus } from "./chain/chain-control";
+import { deployDstackKms } from "./chain/deploy-dstack";
 import { RegistrationVerifier } from "./chain/verify-registration";
 import { EmulatorContext } from "./context";
 import { fromHex } from "./crypto/hex";
@@ -14,18 +16,28 @@ import {
   setAllowedEnvs,
   updateSettings,
 } from "./inspect";
-import type { LoggedRequest } from "./request-log";
+import type { LoggedRequest, RecordedExchange } from "./request-log";
 import { type CvmSeed, createCvm, defaultSeeds } from "./seed";
 import { API_PREFIX, createEmulatorServer, INSPECT_PREFIX } from "./server";
-import { KeyService, seedKmsEntries } from "./state/kms";
+import { KeyService, LOCAL_GATEWAY_APP_ID, seedKmsEntries } from "./state/kms";
+import { OS_IMAGE_HASH } from "./state/node";
 import type { EmulatorSettings } from "./state/settings";
 
 export type { AnvilAccount, AnvilOptions } from "./chain/anvil";
 export { type AnvilNode, startAnvil } from "./chain/anvil";
-export { deployDstackApp, dstackAppAbi } from "./chain/dstack-app";
+export type { ChainStatus } from "./chain/chain-control";
+export {
+  type DeployedApp,
+  type DstackKmsDeployment,
+  deployAndRegisterApp,
+  deployDstackApp,
+  deployDstackKms,
+  localChain,
+} from "./chain/deploy-dstack";
+export { dstackAppAbi, dstackKmsAbi } from "./chain/dstack-contracts";
 export type { ActiveFault, FaultSpec } from "./faults";
 export type { CvmInspection } from "./inspect";
-export type { LoggedRequest } from "./request-log";
+export type { LoggedRequest, RecordedExchange } from "./request-log";
 export { type CvmSeed, defaultSeeds } from "./seed";
 export type { OperationView } from "./state/operations";
 export type { EmulatorSettings, ErrorLayout } from "./state/settings";
@@ -41,7 +53,10 @@ export type EmulatorOptions = {
   kmsRootKey?: string | Uint8Array;
   /** Initial settings: operation duration (default 1500 ms), 465 TTL (14 days), error layout, … */
   settings?: Partial<EmulatorSettings>;
-  /** Options of the local anvil node. */
+  /**
+   * Options of the local anvil node; `anvil.blockTime` (seconds) switches from automine to interval mining
+   * (CLI `--block-time`).
+   */
   anvil?: AnvilOptions;
 };
 
@@ -67,7 +82,14 @@ export interface Emulator {
   readonly apiKey: string;
   /** A valid API key of another workspace, which holds no CVM (every CVM is a 404 for it). */
   readonly otherWorkspaceApiKey: string;
-  readonly chain: { rpcUrl: string; chainId: number; accounts: AnvilAccount[]; anvilPid: number };
+  readonly chain: {
+    rpcUrl: string;
+    chainId: number;
+    accounts: AnvilAccount[];
+    anvilPid: number;
+    /** The DstackKms proxy (`dstack_kms_address`, `kms_contract_address` of the local KMS). */
+    dstackKms: `0x${string}`;
+  };
   /** The funded key that owns the on-chain seed apps (anvil account 1). */
   readonly appOwner: AnvilAccount;
   /** A funded key that owns the multisig-style seed app, standing in for a Safe (anvil account 2). */
@@ -82,14 +104,22 @@ export interface Emulator {
   createCvm(seed: CvmSeed): Promise<CvmInspection>;
   /** Deletes the CVM: every identifier of it answers 404 from then on. */
   deleteCvm(identifier: string): void;
-  /** Changes allowed_envs behind the client's back (drift). */
-  setAllowedEnvs(identifier: string, keys: readonly string[]): CvmInspection;
+  /**
+   * Changes allowed_envs behind the client's back (drift). The CVM changes at once; on an on-chain KMS the
+   * promise settles once the new compose hash is registered on the app (as its owner would have done).
+   */
+  setAllowedEnvs(identifier: string, keys: readonly string[]): Promise<CvmInspection>;
   /** Waits until no operation runs on the CVM. */
   waitForIdle(identifier: string, timeoutMs?: number): Promise<CvmInspection>;
 
   requestCounts(): Record<string, number>;
   requests(): LoggedRequest[];
   resetRequests(): void;
+  /**
+   * Every API exchange (query, request body, status, response body) since the last call, then forgets
+   * them. `resetRequests` does not clear these, so a contract check sees every exchange.
+   */
+  takeExchanges(): RecordedExchange[];
 
   injectFault(spec: FaultSpec): ActiveFault;
   faults(): ActiveFault[];
@@ -102,6 +132,13 @@ export interface Emulator {
   failNextOperation(message?: string): void;
   /** Moves the emulator clock forward (e.g. past the 465 TTL). */
   advanceClock(ms: number): void;
+
+  /** Automine state, block number and block time of the local chain. */
+  chainStatus(): Promise<ChainStatus>;
+  /** Turns anvil's automine off (transactions stay pending until `mine` or the block time) or on. */
+  setAutomine(enabled: boolean): Promise<ChainStatus>;
+  /** Mines `blocks` blocks now (default 1). */
+  mine(blocks?: number): Promise<ChainStatus>;
 
   stop(): Promise<void>;
 }
@@ -121,16 +158,29 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
   };
   try {
-    const [, appOwner, otherOwner] = node.accounts;
-    if (!appOwner || !otherOwner) throw new Error("anvil needs at least 3 accounts");
+    const [deployer, appOwner, otherOwner] = node.accounts;
+    if (!deployer || !appOwner || !otherOwner) throw new Error("anvil needs at least 3 accounts");
     const keys = new KeyService(rootKey(options.kmsRootKey));
     const apiKey = options.apiKey ?? `phak_emulator_${randomBytes(16).toString("hex")}`;
+    const dstack = await deployDstackKms({
+      rpcUrl: node.rpcUrl,
+      deployerPrivateKey: deployer.privateKey,
+      k256Pubkey: keys.k256PublicKey,
+      osImageHashes: [`0x${OS_IMAGE_HASH}`],
+      gatewayAppId: LOCAL_GATEWAY_APP_ID,
+    });
     const ctx = new EmulatorContext(
       apiKey,
       keys,
-      seedKmsEntries(node.chainId),
-      { rpcUrl: node.rpcUrl, chainId: node.chainId, accounts: node.accounts },
+      seedKmsEntries(node.chainId, dstack.kms),
+      {
+        rpcUrl: node.rpcUrl,
+        chainId: node.chainId,
+        accounts: node.accounts,
+        blockTimeSeconds: options.anvil?.blockTime ?? null,
+      },
       new RegistrationVerifier(node.rpcUrl),
+      dstack,
       options.settings,
     );
     stops.push(async () => ctx.runner.stop());
@@ -176,7 +226,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       inspectUrl: `${origin}${INSPECT_PREFIX}`,
       apiKey,
       otherWorkspaceApiKey: ctx.otherWorkspaceApiKey,
-      chain: { rpcUrl: node.rpcUrl, chainId: node.chainId, accounts: node.accounts, anvilPid: node.pid },
+      chain: {
+        rpcUrl: node.rpcUrl,
+        chainId: node.chainId,
+        accounts: node.accounts,
+        anvilPid: node.pid,
+        dstackKms: dstack.kms,
+      },
       appOwner,
       otherOwner,
       kmsPublicKey: keys.k256PublicKey,
@@ -197,8 +253,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         return inspectCvm(ctx, cvm);
       },
       requestCounts: () => ctx.log.counts(),
-      requests: () => [...ctx.log.list()],
+      requests: () => ctx.log.list(),
       resetRequests: () => ctx.log.reset(),
+      takeExchanges: () => ctx.log.takeExchanges(),
       injectFault: (spec) => injectFault(ctx, spec),
       faults: () => [...ctx.faults.list()],
       clearFaults: () => ctx.faults.clear(),
@@ -211,6 +268,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         updateSettings(ctx, { failNextOperation: message });
       },
       advanceClock: (ms) => ctx.clock.advance(ms),
+      chainStatus: () => ctx.chainControl.status(),
+      setAutomine: (enabled) => ctx.chainControl.setAutomine(enabled),
+      mine: (blocks) => ctx.chainControl.mine(blocks),
       stop: () => {
         stopped ??= cleanup();
         return stopped;

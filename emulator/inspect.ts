@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { registerAsOwner } from "./chain/register-as-owner";
 import { upstreamComposeHash } from "./compose/compose-hash";
 import type { EmulatorContext } from "./context";
 import type { ActiveFault, FaultSpec } from "./faults";
@@ -18,7 +19,14 @@ export type CvmInspection = {
   instance_id: string;
   kms_type: string;
   kms_id: string;
-  onchain: { chain_id: number; app_contract: string; owner: string } | null;
+  onchain: {
+    chain_id: number;
+    app_contract: string;
+    kms_contract: string;
+    owner: string;
+    /** The `deployAndRegisterApp` transaction that created the app (sent to DstackKms). */
+    factory_transaction: string;
+  } | null;
   expose_env_pubkey: boolean;
   env_pubkey: string;
   allowed_envs: string[];
@@ -50,7 +58,13 @@ export function inspectCvm(ctx: EmulatorContext, cvm: CvmRecord): CvmInspection 
     kms_type: cvm.kms.kind,
     kms_id: cvm.kms.id,
     onchain: cvm.onchain
-      ? { chain_id: cvm.onchain.chainId, app_contract: cvm.onchain.appContract, owner: cvm.onchain.owner }
+      ? {
+          chain_id: cvm.onchain.chainId,
+          app_contract: cvm.onchain.appContract,
+          kms_contract: cvm.onchain.kmsContract,
+          owner: cvm.onchain.owner,
+          factory_transaction: cvm.onchain.factoryTransaction,
+        }
       : null,
     expose_env_pubkey: cvm.exposeEnvPubkey,
     env_pubkey: ctx.keys.envPublicKeyHex(cvm.appId),
@@ -79,11 +93,24 @@ export function findCvm(ctx: EmulatorContext, identifier: string): CvmRecord | u
   return "cvm" in result ? result.cvm : undefined;
 }
 
-/** Changes a CVM's allowed_envs (and so its compose hash) behind the client's back, for drift tests. */
-export function setAllowedEnvs(ctx: EmulatorContext, cvm: CvmRecord, keys: readonly string[]): CvmInspection {
+/**
+ * Changes a CVM's allowed_envs (and so its compose hash) behind the client's back, for drift tests. On an
+ * on-chain KMS the new compose hash is registered on the app as its owner would have (else the CVM could not
+ * boot with it).
+ */
+export async function setAllowedEnvs(
+  ctx: EmulatorContext,
+  cvm: CvmRecord,
+  keys: readonly string[],
+): Promise<CvmInspection> {
   const allowed = normalizeKeys(keys);
   cvm.appCompose = { ...cvm.appCompose, allowed_envs: allowed };
   cvm.env = cvm.env.filter((e) => allowed.includes(e.key));
+  if (cvm.onchain) {
+    const app = cvm.onchain.appContract;
+    const hash = upstreamComposeHash(cvm.appCompose);
+    await ctx.serialDeploy(() => registerAsOwner(ctx.chain.rpcUrl, app, hash));
+  }
   return inspectCvm(ctx, cvm);
 }
 
@@ -98,6 +125,7 @@ export const SettingsPatch = z
     operationDurationMs: z.number().int().min(0).max(600_000),
     pendingTtlMs: z.number().int().min(0),
     errorLayout: z.enum(["C", "D", "E"]),
+    kmsInfoLayout: z.enum(["full", "docs"]),
     hexPrefix: z.boolean(),
     phalaTwoPhase: z.boolean(),
     failNextOperation: z.string().min(1).nullable(),
@@ -143,6 +171,9 @@ export const CvmSeedSchema = z
     env: z.record(z.string(), z.string()).optional(),
     dockerCompose: z.string().optional(),
     appCompose: z.record(z.string(), z.unknown()).optional(),
+    deviceAllowed: z.boolean().optional(),
+    allowAnyDevice: z.boolean().optional(),
+    replicaOf: z.string().min(1).optional(),
   })
   .strict();
 

@@ -1,10 +1,12 @@
-import { deployDstackApp } from "./chain/dstack-app";
+import { deployAndRegisterApp } from "./chain/deploy-dstack";
 import { upstreamComposeHash } from "./compose/compose-hash";
 import type { EmulatorContext } from "./context";
 import { type EnvEntry, sealEnvBlob, x25519PublicKeyOf } from "./crypto/env-blob";
 import { type CvmRecord, normalizeKeys } from "./state/cvm";
 import { applyGuestEnvRules } from "./state/guest-env";
 import { deterministicHex, deterministicUuid, hashedId } from "./state/ids";
+import type { KmsEntry } from "./state/kms";
+import { NODE_DEVICE_ID } from "./state/node";
 
 /** Describes a CVM to create in the emulator. */
 export type CvmSeed = {
@@ -27,6 +29,20 @@ export type CvmSeed = {
    * `allowed_envs` comes from `allowedEnvs` only.
    */
   appCompose?: Record<string, unknown>;
+  /**
+   * On-chain only: whether the CVM's device is allowed on its DstackApp from the start (the factory's
+   * `initialDeviceId`; default true). With false the app allows no device, so the KMS refuses the CVM's
+   * next boot until the owner calls `addDevice(device_id)` or `setAllowAnyDevice(true)`.
+   */
+  deviceAllowed?: boolean;
+  /** On-chain only: the factory's `allowAnyDevice` (default false). */
+  allowAnyDevice?: boolean;
+  /**
+   * A replica: the name of an existing CVM whose app this CVM shares (same DstackApp, compose, compose hash,
+   * env and KMS). The app-level fields of this seed (`kms` must match; owner, allowedEnvs, env, composes,
+   * devices) are taken from that CVM.
+   */
+  replicaOf?: string;
 };
 
 export const DEFAULT_DOCKER_COMPOSE = `services:
@@ -86,7 +102,6 @@ export function composeRuleSeeds(owner: `0x${string}` | undefined): CvmSeed[] {
       name: "bash-runner-demo",
       kms: "onchain",
       owner,
-      exposeEnvPubkey: true,
       allowedEnvs: ["LOG_LEVEL"],
       env: { LOG_LEVEL: "info" },
       appCompose: {
@@ -98,7 +113,6 @@ export function composeRuleSeeds(owner: `0x${string}` | undefined): CvmSeed[] {
       name: "unicode-compose-demo",
       kms: "onchain",
       owner,
-      exposeEnvPubkey: true,
       allowedEnvs: ["LOG_LEVEL"],
       env: { LOG_LEVEL: "info" },
       dockerCompose: `${DEFAULT_DOCKER_COMPOSE}    labels:\n      greeting: "Grüße, 世界 — ✓"\n      note: 'status": ready'\n`,
@@ -139,7 +153,11 @@ export function appComposeFor(
 
 const HOSTNAME = /^[a-zA-Z](?!.*--)([a-zA-Z0-9-]*[a-zA-Z0-9])?$/;
 
-/** Creates a CVM (deploying its DstackApp for on-chain KMS) and adds it to the store. */
+/**
+ * Creates a CVM and adds it to the store. An on-chain CVM gets its app as production does:
+ * `DstackKms.deployAndRegisterApp(owner, …, allowAnyDevice, initialDeviceId, initialComposeHash)`, sent by
+ * anvil account 0, so its first compose hash is registered inside the factory transaction.
+ */
 export async function createCvm(ctx: EmulatorContext, seed: CvmSeed): Promise<CvmRecord> {
   if (!HOSTNAME.test(seed.name) || seed.name.length < 5 || seed.name.length > 63) {
     throw new TypeError(`CVM name ${JSON.stringify(seed.name)} is not a valid RFC 1123 name (5-63 chars)`);
@@ -147,6 +165,7 @@ export async function createCvm(ctx: EmulatorContext, seed: CvmSeed): Promise<Cv
   if (ctx.store.all().some((c) => c.name === seed.name)) {
     throw new TypeError(`a CVM named ${JSON.stringify(seed.name)} exists already`);
   }
+  if (seed.replicaOf !== undefined) return addReplica(ctx, seed);
   const allowed = normalizeKeys(seed.allowedEnvs ?? []);
   const appCompose = appComposeFor(
     seed.name,
@@ -161,24 +180,55 @@ export async function createCvm(ctx: EmulatorContext, seed: CvmSeed): Promise<Cv
     const deployer = ctx.chain.accounts[0];
     const owner = seed.owner ?? ctx.chain.accounts[1]?.address;
     if (!deployer || !owner) throw new Error("the chain has too few accounts");
-    const appContract = await ctx.serialDeploy(() =>
-      deployDstackApp({
+    const { app, transactionHash } = await ctx.serialDeploy(() =>
+      deployAndRegisterApp({
         rpcUrl: ctx.chain.rpcUrl,
-        deployerPrivateKey: deployer.privateKey,
+        senderPrivateKey: deployer.privateKey,
+        kms: ctx.dstack.kms,
         owner,
         initialComposeHash: `0x${upstreamComposeHash(appCompose)}`,
+        ...(seed.deviceAllowed === false ? {} : { initialDeviceId: `0x${NODE_DEVICE_ID}` as const }),
+        allowAnyDevice: seed.allowAnyDevice ?? false,
       }),
     );
-    appId = appContract.slice(2).toLowerCase();
-    onchain = { chainId: ctx.chain.chainId, appContract, owner, deployer: deployer.address };
+    appId = app.slice(2).toLowerCase();
+    onchain = {
+      chainId: ctx.chain.chainId,
+      appContract: app,
+      kmsContract: ctx.dstack.kms,
+      owner,
+      deployer: deployer.address,
+      factoryTransaction: transactionHash,
+    };
   } else {
     appId = deterministicHex(20, `phala-app:${seed.name}`);
   }
-  const legacyId = ctx.store.nextLegacyId();
+  const cvm = newRecord(ctx, seed, appId, kms, onchain, appCompose);
+  if (seed.env && Object.keys(seed.env).length > 0) {
+    const env: EnvEntry[] = Object.entries(seed.env).map(([key, value]) => ({ key, value }));
+    const publicKey = x25519PublicKeyOf(ctx.keys.envSecretKey(appId));
+    cvm.encryptedEnv = sealEnvBlob(env, publicKey);
+    cvm.receivedEnvKeys = env.map((e) => e.key);
+    const applied = applyGuestEnvRules(env, allowed);
+    if (!applied.ok) throw new TypeError(`seed env of ${seed.name}: ${applied.error}`);
+    cvm.env = applied.env;
+  }
+  ctx.store.add(cvm);
+  return cvm;
+}
+
+function newRecord(
+  ctx: EmulatorContext,
+  seed: CvmSeed,
+  appId: string,
+  kms: KmsEntry,
+  onchain: CvmRecord["onchain"],
+  appCompose: Record<string, unknown>,
+): CvmRecord {
   const seedKey = `${seed.name}:${appId}`;
-  const cvm: CvmRecord = {
+  return {
     id: hashedId("cvm", seedKey),
-    legacyId,
+    legacyId: ctx.store.nextLegacyId(),
     name: seed.name,
     appId,
     vmUuid: deterministicUuid(`vm:${seedKey}`),
@@ -193,18 +243,30 @@ export async function createCvm(ctx: EmulatorContext, seed: CvmSeed): Promise<Cv
     status: "running",
     progress: null,
     operations: [],
-    deviceId: deterministicHex(32, "device:emulator-node-7"),
+    deviceId: NODE_DEVICE_ID,
     createdAt: ctx.clock.iso(),
   };
-  if (seed.env && Object.keys(seed.env).length > 0) {
-    const env: EnvEntry[] = Object.entries(seed.env).map(([key, value]) => ({ key, value }));
-    const publicKey = x25519PublicKeyOf(ctx.keys.envSecretKey(appId));
-    cvm.encryptedEnv = sealEnvBlob(env, publicKey);
-    cvm.receivedEnvKeys = env.map((e) => e.key);
-    const applied = applyGuestEnvRules(env, allowed);
-    if (!applied.ok) throw new TypeError(`seed env of ${seed.name}: ${applied.error}`);
-    cvm.env = applied.env;
+}
+
+/** A second CVM of an existing app: same app id, contract, compose, env and KMS; its own identifiers. */
+function addReplica(ctx: EmulatorContext, seed: CvmSeed): CvmRecord {
+  const source = ctx.store.all().find((c) => c.name === seed.replicaOf);
+  if (!source) throw new TypeError(`replicaOf: no CVM named ${JSON.stringify(seed.replicaOf)}`);
+  const sourceKms = source.onchain ? "onchain" : "phala";
+  if (seed.kms !== sourceKms) {
+    throw new TypeError(`replicaOf: ${source.name} uses the ${sourceKms} KMS, not ${seed.kms}`);
   }
+  const cvm = newRecord(
+    ctx,
+    { ...seed, exposeEnvPubkey: seed.exposeEnvPubkey ?? source.exposeEnvPubkey },
+    source.appId,
+    source.kms,
+    source.onchain,
+    { ...source.appCompose },
+  );
+  cvm.encryptedEnv = source.encryptedEnv;
+  cvm.receivedEnvKeys = [...source.receivedEnvKeys];
+  cvm.env = source.env.map((e) => ({ ...e }));
   ctx.store.add(cvm);
   return cvm;
 }

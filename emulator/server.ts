@@ -32,6 +32,17 @@ export function apiRouter(): Router<Handler> {
     .add("GET", "/kms/{kms}/pubkey/{app_id}", getAppEnvPubkey);
 }
 
+/**
+ * Routes the OpenAPI document lists without a security requirement (the KMS directory): served without an
+ * API key. (Assumption: a key sent anyway is ignored.)
+ */
+export const PUBLIC_ROUTES: ReadonlySet<string> = new Set([
+  "GET /kms",
+  "GET /kms/{kms_id}",
+  "GET /kms/{kms}/pubkey/{app_id}",
+  "GET /kms/on-chain/{chain}",
+]);
+
 export function inspectRouter(): Router<Handler> {
   return new Router<Handler>()
     .add("GET", "/", inspect.inspectSummary)
@@ -41,6 +52,8 @@ export function inspectRouter(): Router<Handler> {
     .add("PUT", "/cvms/{id}/allowed_envs", inspect.inspectSetAllowedEnvs)
     .add("GET", "/requests", inspect.inspectRequests)
     .add("DELETE", "/requests", inspect.inspectResetRequests)
+    .add("GET", "/exchanges", inspect.inspectExchanges)
+    .add("DELETE", "/exchanges", inspect.inspectTakeExchanges)
     .add("GET", "/faults", inspect.inspectFaults)
     .add("POST", "/faults", inspect.inspectAddFault)
     .add("DELETE", "/faults", inspect.inspectClearFaults)
@@ -48,7 +61,10 @@ export function inspectRouter(): Router<Handler> {
     .add("GET", "/settings", inspect.inspectSettings)
     .add("PATCH", "/settings", inspect.inspectUpdateSettings)
     .add("POST", "/operations/fail-next", inspect.inspectFailNext)
-    .add("POST", "/clock/advance", inspect.inspectAdvanceClock);
+    .add("POST", "/clock/advance", inspect.inspectAdvanceClock)
+    .add("GET", "/chain", inspect.inspectChain)
+    .add("POST", "/chain/automine", inspect.inspectSetAutomine)
+    .add("POST", "/chain/mine", inspect.inspectMine);
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -76,16 +92,20 @@ export function createEmulatorServer(ctx: EmulatorContext): Server {
     const method = (req.method ?? "GET").toUpperCase();
     const path = url.pathname;
 
-    const makeRequest = async (params: Record<string, string>, subPath: string): Promise<ApiRequest> => ({
-      method,
-      path: subPath,
-      params,
-      query: url.searchParams,
-      headers: req.headers,
-      body: await readBody(req, MAX_BODY_BYTES),
-      requestId,
-      version: headerValue(req, "x-phala-version") ?? API_VERSION_DEFAULT,
-    });
+    let requestBody: string | undefined;
+    const makeRequest = async (params: Record<string, string>, subPath: string): Promise<ApiRequest> => {
+      requestBody = await readBody(req, MAX_BODY_BYTES);
+      return {
+        method,
+        path: subPath,
+        params,
+        query: url.searchParams,
+        headers: req.headers,
+        body: requestBody,
+        requestId,
+        version: headerValue(req, "x-phala-version") ?? API_VERSION_DEFAULT,
+      };
+    };
 
     const run = async (
       handler: Handler,
@@ -113,8 +133,18 @@ export function createEmulatorServer(ctx: EmulatorContext): Server {
     const match = sub === undefined ? undefined : api.match(method, sub);
     const route =
       match && match !== "method-not-allowed" ? `${method} ${match.template}` : `${method} <unmatched>`;
-    const log = (status: number | "dropped", faulted: boolean) =>
-      ctx.log.record({ at: ctx.clock.iso(), method, route, path, status, faulted });
+    const log = (status: number | "dropped", faulted: boolean, responseBody?: unknown) =>
+      ctx.log.record({
+        at: ctx.clock.iso(),
+        method,
+        route,
+        path,
+        status,
+        faulted,
+        query: Object.fromEntries(url.searchParams),
+        requestBody,
+        responseBody,
+      });
 
     const action = ctx.faults.take(route);
     if (action.kind === "apply") {
@@ -129,12 +159,9 @@ export function createEmulatorServer(ctx: EmulatorContext): Server {
         const headers: Record<string, string> = { ...(fault.headers ?? {}) };
         if (fault.retryAfter !== undefined) headers["retry-after"] = String(fault.retryAfter);
         req.resume();
-        log(fault.status, true);
-        return send(
-          res,
-          json(fault.status, fault.body ?? defaultFaultBody(fault.status), headers),
-          requestId,
-        );
+        const faulted = json(fault.status, fault.body ?? defaultFaultBody(fault.status), headers);
+        log(fault.status, true, faulted.body);
+        return send(res, faulted, requestId);
       }
     }
 
@@ -145,14 +172,15 @@ export function createEmulatorServer(ctx: EmulatorContext): Server {
       response = detail(405, "Method Not Allowed");
     } else {
       const key = headerValue(req, "x-api-key");
-      if (!key) response = detail(401, "Not authenticated: X-API-Key header required");
+      if (PUBLIC_ROUTES.has(route)) response = await run(match.handler, match.params, sub);
+      else if (!key) response = detail(401, "Not authenticated: X-API-Key header required");
       else if (key === ctx.otherWorkspaceApiKey)
         response = await otherWorkspace(match.template, () => run(match.handler, match.params, sub));
       else if (key !== ctx.apiKey) response = detail(401, "Invalid API key");
       else response = await run(match.handler, match.params, sub);
     }
     if (response.status === 401 || response.status === 404 || response.status === 405) req.resume();
-    log(response.status, action.kind === "apply");
+    log(response.status, action.kind === "apply", response.body);
     send(res, response, requestId);
   };
 

@@ -7,7 +7,7 @@ import {
   type TransactionReceipt,
   toEventSelector,
 } from "viem";
-import { dstackAppAbi } from "./dstack-app";
+import { dstackAppAbi } from "./dstack-contracts";
 
 const COMPOSE_HASH_ADDED = toEventSelector("ComposeHashAdded(bytes32)");
 
@@ -23,11 +23,14 @@ export type RegistrationQuery = {
 };
 
 /**
- * Checks a phase-2 claim against the chain, as the backend does: the transaction receipt exists, succeeded
- * and was sent to the app contract (else 467); the contract reports the hash as allowed (else 468); and the
- * receipt carries a `ComposeHashAdded` log for exactly this hash from this contract (else 467). The contract
- * state is consulted before the log so that a hash that was never (or is no longer) allowed reads as 468.
- * Reads are retried briefly, as the backend does for RPC lag.
+ * Checks a phase-2 claim against the chain, as the API documents it (ERR-01-007 "did not target the expected
+ * DstackApp contract"): the transaction receipt exists and succeeded, and the transaction was sent to the
+ * app contract or executed by the app's owner when that owner is a contract (a Safe, a DAO) — else 467. So
+ * the DstackKms factory transaction (`deployAndRegisterApp`, sent to DstackKms) never qualifies, although
+ * it emits the app's first `ComposeHashAdded`. Then the contract must report the hash as allowed (else 468)
+ * and the receipt must carry a `ComposeHashAdded` log for exactly this hash emitted by the app contract
+ * (else 467). The contract state is consulted before the log so that a hash that was never (or is no longer)
+ * allowed reads as 468. Reads are retried briefly, as the backend does for RPC lag.
  */
 export class RegistrationVerifier {
   private readonly client: PublicClient;
@@ -52,11 +55,12 @@ export class RegistrationVerifier {
     if (receipt.status !== "success")
       return { ok: false, code: 467, reason: `transaction ${txHash} reverted` };
     const contract = query.appContract.toLowerCase();
-    if (receipt.to?.toLowerCase() !== contract) {
+    const to = receipt.to?.toLowerCase();
+    if (to !== contract && !(to && (await this.isOwnerContract(query.appContract, to)))) {
       return {
         ok: false,
         code: 467,
-        reason: `transaction ${txHash} was not sent to the app contract ${contract}`,
+        reason: `transaction ${txHash} did not target the expected DstackApp contract ${contract} (nor its owner contract)`,
       };
     }
     if (!(await this.allowed(query.appContract, composeHash))) {
@@ -87,6 +91,22 @@ export class RegistrationVerifier {
       }
     }
     return undefined;
+  }
+
+  /** Whether `address` is the app's current owner and a contract (code at the address). */
+  private async isOwnerContract(app: `0x${string}`, address: string): Promise<boolean> {
+    try {
+      const owner = await this.client.readContract({
+        address: app,
+        abi: dstackAppAbi,
+        functionName: "owner",
+      });
+      if (owner.toLowerCase() !== address) return false;
+      const code = await this.client.getCode({ address: owner });
+      return code !== undefined && code !== "0x";
+    } catch {
+      return false;
+    }
   }
 
   private async allowed(address: `0x${string}`, hash: Hex): Promise<boolean> {

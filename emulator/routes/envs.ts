@@ -135,7 +135,14 @@ function precondition(ctx: EmulatorContext, cvm: CvmRecord, hash: string, reques
     { field: "compose_hash", value: hex(ctx, hash), message: null },
     { field: "app_id", value: hex(ctx, cvm.appId), message: null },
     { field: "device_id", value: hex(ctx, cvm.deviceId), message: null },
-    { field: "kms_info", value: kmsInfoView(cvm.kms, ctx.keys.k256PublicKey), message: null },
+    {
+      field: "kms_info",
+      value:
+        ctx.settings.kmsInfoLayout === "docs"
+          ? { chain_id: cvm.kms.chain_id, kms_contract_address: cvm.kms.kms_contract_address }
+          : kmsInfoView(cvm.kms, ctx.keys.k256PublicKey),
+      message: null,
+    },
   ];
   const onchain = cvm.onchain !== null;
   return codedError(

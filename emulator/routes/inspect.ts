@@ -75,12 +75,12 @@ export const inspectCreate: Handler = async (ctx, req) => {
 
 const AllowedEnvsBody = z.object({ allowed_envs: z.array(z.string()) }).strict();
 
-export const inspectSetAllowedEnvs: Handler = (ctx, req) => {
+export const inspectSetAllowedEnvs: Handler = async (ctx, req) => {
   const parsed = body(req.body, AllowedEnvsBody);
   if ("error" in parsed) return parsed.error;
   const cvm = findCvm(ctx, req.params.id ?? "");
   if (!cvm) return detail(404, "CVM not found");
-  return json(200, setAllowedEnvs(ctx, cvm, parsed.data.allowed_envs));
+  return json(200, await setAllowedEnvs(ctx, cvm, parsed.data.allowed_envs));
 };
 
 export const inspectRequests: Handler = (ctx) => json(200, requestReport(ctx));
@@ -89,6 +89,10 @@ export const inspectResetRequests: Handler = (ctx) => {
   ctx.log.reset();
   return json(200, requestReport(ctx));
 };
+
+export const inspectExchanges: Handler = (ctx) => json(200, ctx.log.pendingExchanges());
+
+export const inspectTakeExchanges: Handler = (ctx) => json(200, ctx.log.takeExchanges());
 
 export const inspectFaults: Handler = (ctx) => json(200, ctx.faults.list());
 
@@ -129,6 +133,24 @@ export const inspectFailNext: Handler = (ctx, req) => {
     200,
     updateSettings(ctx, { failNextOperation: parsed.data.message ?? "injected operation failure" }),
   );
+};
+
+export const inspectChain: Handler = async (ctx) => json(200, await ctx.chainControl.status());
+
+const AutomineBody = z.object({ enabled: z.boolean() }).strict();
+
+export const inspectSetAutomine: Handler = async (ctx, req) => {
+  const parsed = body(req.body, AutomineBody);
+  if ("error" in parsed) return parsed.error;
+  return json(200, await ctx.chainControl.setAutomine(parsed.data.enabled));
+};
+
+const MineBody = z.object({ blocks: z.number().int().min(1).max(10_000).optional() }).strict();
+
+export const inspectMine: Handler = async (ctx, req) => {
+  const parsed = body(req.body, MineBody);
+  if ("error" in parsed) return parsed.error;
+  return json(200, await ctx.chainControl.mine(parsed.data.blocks));
 };
 
 const AdvanceBody = z.object({ ms: z.number().int().min(0) }).strict();

@@ -4,6 +4,7 @@ import { detail, json, validationError } from "../http/respond";
 import { zodIssuesToValidation } from "../http/validation";
 import { deterministicHex } from "../state/ids";
 import { kmsInfoView, normalizeAppId } from "../state/kms";
+import { NODE_DEVICE_ID, OS_IMAGE_HASH } from "../state/node";
 import type { Handler } from "./types";
 
 const ListQuery = z.object({
@@ -66,10 +67,12 @@ export const getOnChainKms: Handler = (ctx, req) => {
       chain_id: k.chain_id,
       chain_name: kind,
       gateway_contract_address: k.gateway_app_id,
-      k256_pubkey: ctx.keys.k256PublicKey,
+      // The signing key of the KMS that runs on the local chain (also DstackKms.kmsInfo()); the other
+      // entries are placeholders without a deployed KMS.
+      k256_pubkey: k.kms_contract_address === ctx.dstack.kms ? ctx.keys.k256PublicKey : null,
       devices: [
         {
-          device_id: deterministicHex(32, "device:emulator-node-7"),
+          device_id: NODE_DEVICE_ID,
           node_name: "emulator-node-7",
           on_chain_allowed: true,
         },
@@ -80,7 +83,7 @@ export const getOnChainKms: Handler = (ctx, req) => {
         },
       ],
       os_images: [
-        { name: "dstack-0.5.7", version: "0.5.7", os_image_hash: "ab".repeat(32), on_chain_allowed: true },
+        { name: "dstack-0.5.7", version: "0.5.7", os_image_hash: OS_IMAGE_HASH, on_chain_allowed: true },
         { name: "dstack-dev-0.5.7", version: "0.5.7", os_image_hash: null, on_chain_allowed: null },
       ],
     })),

@@ -4,10 +4,16 @@ import type { Operation } from "./operations";
 
 export type OnChainApp = {
   chainId: number;
-  /** DstackApp contract address (checksummed); equals `0x` + app id. */
+  /** DstackApp proxy address (checksummed); equals `0x` + app id. */
   appContract: `0x${string}`;
+  /** The DstackKms proxy that registered the app. */
+  kmsContract: `0x${string}`;
+  /** The owner the app was created with (`initialOwner`); the contract's `owner()` is the truth. */
   owner: `0x${string}`;
+  /** The account that sent the factory transaction. */
   deployer: `0x${string}`;
+  /** The `deployAndRegisterApp` transaction (to DstackKms), which registered the first compose hash. */
+  factoryTransaction: `0x${string}`;
 };
 
 export type CvmProgress = { target: string; started_at: string; correlation_id: string };

@@ -17,7 +17,10 @@ export type KmsEntry = {
   kind: "phala" | "ethereum" | "base";
 };
 
-/** The KmsInfo object exactly as the API returns it (all seven keys, plus the passthrough k256 key). */
+/**
+ * The `KmsInfo` object: the seven documented keys, plus the KMS signing key as the passthrough `k256_pubkey`
+ * (an assumption: the document does not list it; newer API versions carry it in their KMS lists).
+ */
 export function kmsInfoView(entry: KmsEntry, k256Pubkey: string): Record<string, unknown> {
   return {
     id: entry.id,
@@ -38,7 +41,7 @@ export function kmsInfoView(entry: KmsEntry, k256Pubkey: string): Record<string,
  */
 export class KeyService {
   readonly k256SecretKey: Uint8Array;
-  readonly k256PublicKey: string;
+  readonly k256PublicKey: `0x${string}`;
 
   constructor(private readonly rootKey: Uint8Array) {
     this.k256SecretKey = fromHex(
@@ -76,8 +79,12 @@ export function normalizeAppId(appId: string): string {
   return id;
 }
 
-/** The seeded KMS list: enough entries (25) that paging matters. The first three are the ones CVMs use. */
-export function seedKmsEntries(chainId: number): KmsEntry[] {
+/**
+ * The seeded KMS list: enough entries (25) that paging matters. The first three are the ones CVMs use; the
+ * `ethereum` one (`kms-ethereum-local`) is the DstackKms deployed on the local chain (`localKmsContract`),
+ * the other on-chain entries carry placeholder contract addresses.
+ */
+export function seedKmsEntries(chainId: number, localKmsContract: string): KmsEntry[] {
   const entries: KmsEntry[] = [];
   const add = (kind: KmsEntry["kind"], slug: string, chain: number | null, version = "v0.5.7") =>
     entries.push({
@@ -86,16 +93,31 @@ export function seedKmsEntries(chainId: number): KmsEntry[] {
       url: `https://${slug}.kms.emulator.invalid:8000`,
       version,
       chain_id: chain,
-      kms_contract_address: chain === null ? null : `0x${deterministicHex(20, `kms-contract:${slug}`)}`,
-      gateway_app_id: `0x${deterministicHex(20, `gateway:${slug}`)}`,
+      kms_contract_address:
+        chain === null
+          ? null
+          : slug === LOCAL_KMS_SLUG
+            ? localKmsContract
+            : `0x${deterministicHex(20, `kms-contract:${slug}`)}`,
+      gateway_app_id: gatewayAppId(slug),
       kind,
     });
   add("phala", "kms-phala-prod7", null);
-  add("ethereum", "kms-ethereum-local", chainId);
+  add("ethereum", LOCAL_KMS_SLUG, chainId);
   add("base", "kms-base-prod9", 8453);
   for (let i = 1; i <= 10; i++)
     add("phala", `kms-phala-prod${7 + i}`, null, i % 3 === 0 ? "v0.5.3" : "v0.5.7");
   for (let i = 1; i <= 6; i++) add("ethereum", `kms-ethereum-local${i}`, chainId);
   for (let i = 1; i <= 6; i++) add("base", `kms-base-prod${9 + i}`, 8453);
   return entries;
+}
+
+/** The slug of the KMS whose DstackKms runs on the local chain. */
+export const LOCAL_KMS_SLUG = "kms-ethereum-local";
+
+/** That KMS's gateway app id (also set on the local DstackKms with `setGatewayAppId`). */
+export const LOCAL_GATEWAY_APP_ID: string = gatewayAppId(LOCAL_KMS_SLUG);
+
+function gatewayAppId(slug: string): string {
+  return `0x${deterministicHex(20, `gateway:${slug}`)}`;
 }

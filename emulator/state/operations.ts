@@ -1,3 +1,4 @@
+import type { BootDecision } from "../chain/boot-authorization";
 import { upstreamComposeHash } from "../compose/compose-hash";
 import { EnvBlobError, type EnvEntry, openEnvBlob } from "../crypto/env-blob";
 import type { Clock } from "./clock";
@@ -45,6 +46,9 @@ export function operationView(op: Operation): OperationView {
  * quarter of the duration (as the real API does right after a 202), then `restarting`, then applies the
  * env with the guest rules and returns to `running`.
  */
+/** Whether the KMS would release the app's keys to the CVM booting with this compose (on-chain KMS). */
+export type BootCheck = (cvm: CvmRecord, nextCompose: Record<string, unknown>) => Promise<BootDecision>;
+
 export class OperationRunner {
   private readonly timers = new Set<NodeJS.Timeout>();
 
@@ -52,6 +56,7 @@ export class OperationRunner {
     private readonly clock: Clock,
     private readonly settings: EmulatorSettings,
     private readonly keys: KeyService,
+    private readonly bootCheck: BootCheck,
   ) {}
 
   start(cvm: CvmRecord, update: EnvUpdate): Operation {
@@ -80,7 +85,11 @@ export class OperationRunner {
     this.after(Math.floor(duration / 4), () => {
       cvm.status = "restarting";
       op.events.push({ event_type: "state_changed", timestamp: this.clock.iso(), state: "restarting" });
-      this.after(duration - Math.floor(duration / 4), () => this.finish(cvm, op));
+      this.after(duration - Math.floor(duration / 4), () => {
+        this.finish(cvm, op).catch((error: unknown) => {
+          process.stderr.write(`emulator: operation ${op.correlation_id} failed: ${String(error)}\n`);
+        });
+      });
     });
     return op;
   }
@@ -99,8 +108,8 @@ export class OperationRunner {
     this.timers.add(timer);
   }
 
-  private finish(cvm: CvmRecord, op: Operation): void {
-    const outcome = this.apply(cvm, op.update);
+  private async finish(cvm: CvmRecord, op: Operation): Promise<void> {
+    const outcome = await this.apply(cvm, op.update);
     const now = this.clock.now();
     op.completed_at = this.clock.iso(now);
     op.duration_ms = now - Date.parse(op.started_at);
@@ -120,12 +129,20 @@ export class OperationRunner {
     });
   }
 
-  private apply(cvm: CvmRecord, update: EnvUpdate): { ok: true } | { ok: false; error: string } {
+  private async apply(
+    cvm: CvmRecord,
+    update: EnvUpdate,
+  ): Promise<{ ok: true } | { ok: false; error: string }> {
     if (this.settings.failNextOperation !== null) {
       const error = this.settings.failNextOperation;
       this.settings.failNextOperation = null;
       return { ok: false, error };
     }
+    const nextCompose = update.allowedEnvs
+      ? { ...cvm.appCompose, allowed_envs: update.allowedEnvs }
+      : cvm.appCompose;
+    const boot = await this.bootCheck(cvm, nextCompose);
+    if (!boot.allowed) return { ok: false, error: `the KMS refused to release the app keys: ${boot.reason}` };
     let decrypted: EnvEntry[];
     try {
       decrypted = openEnvBlob(update.encryptedEnv, this.keys.envSecretKey(cvm.appId));
@@ -136,7 +153,7 @@ export class OperationRunner {
     const nextAllowed = update.allowedEnvs ?? allowedEnvs(cvm);
     const result = applyGuestEnvRules(decrypted, nextAllowed);
     if (!result.ok) return { ok: false, error: `invalid environment: ${result.error}` };
-    if (update.allowedEnvs) cvm.appCompose = { ...cvm.appCompose, allowed_envs: update.allowedEnvs };
+    cvm.appCompose = nextCompose;
     cvm.encryptedEnv = update.encryptedEnv;
     cvm.receivedEnvKeys = [...new Set(decrypted.map((e) => e.key))];
     cvm.env = result.env;

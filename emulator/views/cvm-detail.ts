@@ -1,6 +1,7 @@
 import { upstreamComposeHash } from "../compose/compose-hash";
 import type { CvmRecord } from "../state/cvm";
 import { type KeyService, kmsInfoView } from "../state/kms";
+import { OS_IMAGE_HASH } from "../state/node";
 
 export type ViewContext = { keys: KeyService; rpcUrl: string; gatewayDomain: string };
 
@@ -47,10 +48,10 @@ export function cvmDetailV20260121(cvm: CvmRecord, ctx: ViewContext): Record<str
       region: "local",
       device_id: cvm.deviceId,
       ppid: "00".repeat(16),
-      status: "online",
+      status: "ONLINE",
       version: "0.5.7",
     },
-    os: { name: "dstack", version: "0.5.7", is_dev: false, os_image_hash: "ab".repeat(32) },
+    os: { name: "dstack", version: "0.5.7", is_dev: false, os_image_hash: OS_IMAGE_HASH },
     kms_type: cvm.kms.kind,
     kms_info: {
       chain_id: cvm.onchain?.chainId ?? null,
@@ -58,8 +59,9 @@ export function cvmDetailV20260121(cvm: CvmRecord, ctx: ViewContext): Record<str
       dstack_app_address: cvm.onchain?.appContract ?? null,
       deployer_address: cvm.onchain?.deployer ?? null,
       rpc_endpoint: cvm.onchain ? ctx.rpcUrl : null,
+      // The published 2026-01-21 shape: no KMS signing key here (it is in GET /kms/on-chain/{chain} and
+      // DstackKms.kmsInfo()); on-chain CVMs report no env key unless the seed says otherwise.
       encrypted_env_pubkey: pubkey,
-      k256_pubkey: ctx.keys.k256PublicKey,
     },
     // Older CVMs and clients read the pubkey at top level too; the SDK schema strips this key.
     encrypted_env_pubkey: pubkey,
@@ -79,7 +81,7 @@ export function cvmDetailV20260121(cvm: CvmRecord, ctx: ViewContext): Record<str
     storage_fs: "zfs",
     workspace: {
       object_type: "workspace",
-      id: "ws_emulator",
+      id: "wks_emulator",
       name: "Emulator",
       slug: "emulator",
       avatar_url: null,

@@ -5,7 +5,8 @@ import type { AddressInfo } from "node:net";
 import { createPublicClient, createWalletClient, http, type PublicClient } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { type AnvilAccount, type AnvilNode, startAnvil } from "../../emulator/chain/anvil";
-import { deployDstackApp, dstackAppAbi, localChain } from "../../emulator/chain/dstack-app";
+import { deployDstackApp, localChain } from "../../emulator/chain/deploy-dstack";
+import { dstackAppAbi } from "../../emulator/chain/dstack-contracts";
 import {
   addComposeHashCalldata,
   ChainIdMismatchError,

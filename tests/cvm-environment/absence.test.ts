@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { type Emulator, startEmulator } from "../../emulator";
 import { AuthError } from "../../provider/api";
 import { CvmNotProvenGoneError } from "../../provider/cvm-environment/resolve-or-gone";
+import { checkAgainstOpenApi } from "../support/openapi-conformance";
 import { OneResourceStack, patchCount, providerFor } from "./helpers/harness";
 
 /** A 404 is not proof of absence: the API answers 404 for a CVM of another workspace too. */
@@ -10,7 +11,7 @@ describe("CvmEnvironment: a CVM is reported gone only when that is proven", func
   let emu: Emulator;
 
   before(async () => {
-    emu = await startEmulator({ settings: { operationDurationMs: 100 } });
+    emu = checkAgainstOpenApi(await startEmulator({ settings: { operationDurationMs: 100 } }));
   });
   after(async () => {
     await emu?.stop();
@@ -22,7 +23,7 @@ describe("CvmEnvironment: a CVM is reported gone only when that is proven", func
     const cvmId = (await emu.createCvm({ name, kms: "phala" })).id;
     const stack = new OneResourceStack((await providerFor(emu)).provider);
     await stack.up({ cvmId, env: { TOKEN: `${name}-value` } });
-    assert.equal(stack.state?.outputs.workspaceId, "ws_emulator", "state records the CVM's workspace");
+    assert.equal(stack.state?.outputs.workspaceId, "wks_emulator", "state records the CVM's workspace");
     return { cvmId, stack };
   };
   /** The same state, driven by a provider configured with another API key. */

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { createPublicClient, http } from "viem";
 import { type Emulator, startEmulator } from "../../emulator";
 import { ReceiptTimeoutError } from "../../provider/chain";
+import { checkAgainstOpenApi } from "../support/openapi-conformance";
 import { OneResourceStack, providerFor } from "./helpers/harness";
 
 /** The two-phase flow against the emulator in the situations an honest chain produces. */
@@ -10,7 +11,7 @@ describe("CvmEnvironment: chain fidelity against the emulator", function () {
   let emu: Emulator;
 
   before(async () => {
-    emu = await startEmulator({ settings: { operationDurationMs: 50 } });
+    emu = checkAgainstOpenApi(await startEmulator({ settings: { operationDurationMs: 50 } }));
   });
   after(async () => {
     await emu?.stop();

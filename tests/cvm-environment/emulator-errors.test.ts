@@ -7,6 +7,7 @@ import { CvmEnvironmentError } from "../../provider/cvm-environment/errors";
 import { DEFAULT_FLOW_LIMITS } from "../../provider/cvm-environment/plan";
 import type { CvmEnvironmentApi } from "../../provider/cvm-environment/ports";
 import { apiFor } from "../../provider/cvm-environment/session";
+import { checkAgainstOpenApi } from "../support/openapi-conformance";
 import { apiWith, OneResourceStack, providerFor } from "./helpers/harness";
 
 const PATCH_ENVS = "PATCH /cvms/{id}/envs";
@@ -25,7 +26,7 @@ describe("CvmEnvironment against the emulator: 466, 467, 468 and 409 in the two-
   let target: SeededCvm;
 
   before(async () => {
-    emu = await startEmulator({ settings: { operationDurationMs: 100 } });
+    emu = checkAgainstOpenApi(await startEmulator({ settings: { operationDurationMs: 100 } }));
     const found = emu.cvms.find((c) => c.name === "onchain-pubkey-demo");
     assert.ok(found);
     assert.equal(found.owner?.toLowerCase(), emu.appOwner.address.toLowerCase());

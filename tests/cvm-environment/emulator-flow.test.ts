@@ -4,6 +4,7 @@ import { privateKeyToAccount } from "viem/accounts";
 import { type Emulator, startEmulator } from "../../emulator";
 import { dstackAppAbi, OwnerActionRequiredError, registerComposeHash } from "../../provider/chain";
 import { AdoptionRefusedError, OperationFailedError } from "../../provider/cvm-environment/errors";
+import { checkAgainstOpenApi } from "../support/openapi-conformance";
 import { OneResourceStack, patchCount, providerFor } from "./helpers/harness";
 
 describe("CvmEnvironment against the emulator", function () {
@@ -11,7 +12,7 @@ describe("CvmEnvironment against the emulator", function () {
   let emu: Emulator;
 
   before(async () => {
-    emu = await startEmulator({ settings: { operationDurationMs: 100 } });
+    emu = checkAgainstOpenApi(await startEmulator({ settings: { operationDurationMs: 100 } }));
   });
   after(async () => {
     await emu?.stop();
@@ -217,7 +218,7 @@ describe("CvmEnvironment against the emulator", function () {
     await stack.up({ cvmId: target.id, env });
     assert.equal(await stack.refresh(), undefined, "no drift");
 
-    emu.setAllowedEnvs(target.id, ["API_KEY", "EXTRA"]);
+    await emu.setAllowedEnvs(target.id, ["API_KEY", "EXTRA"]);
     const drifted = await stack.refresh();
     assert.deepEqual(drifted?.envRevisions, { API_KEY: 1, EXTRA: 0 });
     assert.deepEqual(drifted?.env, { API_KEY: "x" });

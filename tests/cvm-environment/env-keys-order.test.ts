@@ -3,6 +3,7 @@ import { type Emulator, startEmulator } from "../../emulator";
 import type { PatchEnvsBody } from "../../provider/api";
 import { envKeysToSend } from "../../provider/cvm-environment/env-keys-order";
 import { apiFor } from "../../provider/cvm-environment/session";
+import { checkAgainstOpenApi } from "../support/openapi-conformance";
 import { apiWith, OneResourceStack, providerFor } from "./helpers/harness";
 
 describe("env_keys order", () => {
@@ -18,7 +19,7 @@ describe("env_keys order", () => {
     this.timeout(120_000);
     let emu: Emulator;
     before(async () => {
-      emu = await startEmulator({ settings: { operationDurationMs: 50 } });
+      emu = checkAgainstOpenApi(await startEmulator({ settings: { operationDurationMs: 50 } }));
     });
     after(async () => {
       await emu?.stop();

@@ -4,6 +4,7 @@ import type { KmsOnChainDetail } from "../../provider/api";
 import { hexToBytes, kmsPublicKeyOf } from "../../provider/crypto";
 import { EnvPublicKeyError } from "../../provider/cvm-environment/errors";
 import { apiFor } from "../../provider/cvm-environment/session";
+import { checkAgainstOpenApi } from "../support/openapi-conformance";
 import { apiWith, OneResourceStack, patchCount, providerFor } from "./helpers/harness";
 
 /**
@@ -16,7 +17,7 @@ describe("CvmEnvironment: env public key of an on-chain CVM without k256_pubkey"
   let emu: Emulator;
 
   before(async () => {
-    emu = await startEmulator({ settings: { operationDurationMs: 50 } });
+    emu = checkAgainstOpenApi(await startEmulator({ settings: { operationDurationMs: 50 } }));
   });
   after(async () => {
     await emu?.stop();
@@ -29,8 +30,14 @@ describe("CvmEnvironment: env public key of an on-chain CVM without k256_pubkey"
   };
   const onChainRequests = () => emu.requests().filter((r) => r.path.includes("/kms/on-chain/")).length;
 
-  /** The production client, with the CVM detail reduced to the published shape and an optional on-chain list. */
-  const providerWith = (onChain?: (real: () => Promise<KmsOnChainDetail>) => Promise<KmsOnChainDetail>) =>
+  /**
+   * The production client, with the CVM detail reduced to the published shape, an optional on-chain list and
+   * optionally another `dstack_kms_address` (e.g. one without a contract, so `kmsInfo()` has no answer).
+   */
+  const providerWith = (
+    onChain?: (real: () => Promise<KmsOnChainDetail>) => Promise<KmsOnChainDetail>,
+    dstackKmsAddress?: string,
+  ) =>
     providerFor(
       emu,
       {},
@@ -43,7 +50,7 @@ describe("CvmEnvironment: env public key of an on-chain CVM without k256_pubkey"
               if (!detail.kmsInfo) return detail;
               const { k256Pubkey: _k, encryptedEnvPubkey: _e, ...kmsInfo } = detail.kmsInfo;
               const { envPublicKey: _p, ...rest } = detail;
-              return { ...rest, kmsInfo };
+              return { ...rest, kmsInfo: dstackKmsAddress ? { ...kmsInfo, dstackKmsAddress } : kmsInfo };
             },
             getKmsOnChainDetail: (chain) =>
               onChain ? onChain(() => client.getKmsOnChainDetail(chain)) : client.getKmsOnChainDetail(chain),
@@ -81,7 +88,8 @@ describe("CvmEnvironment: env public key of an on-chain CVM without k256_pubkey"
 
   it("without any source of the signing key: refused unless allowUnverifiedEnvPublicKey is set", async () => {
     const unlisted = async (real: () => Promise<KmsOnChainDetail>) => ({ ...(await real()), contracts: [] });
-    const { provider } = await providerWith(unlisted);
+    // The emulator's DstackKms answers kmsInfo(); an address without a contract does not.
+    const { provider } = await providerWith(unlisted, `0x${"42".repeat(20)}`);
     const stack = new OneResourceStack(provider);
     const patches = patchCount(emu);
     await assert.rejects(stack.up({ cvmId: target().id, env: { API_KEY: "a" } }), (error: unknown) => {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import {
   BaseError,
@@ -15,8 +15,27 @@ import {
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { type AnvilNode, startAnvil } from "../../emulator/chain/anvil";
-import { deployDstackApp, dstackAppAbi, localChain } from "../../emulator/chain/dstack-app";
-import { compileDstackApp } from "../../emulator/contracts/compile";
+import { deployAndRegisterApp, deployDstackKms, localChain } from "../../emulator/chain/deploy-dstack";
+import { dstackAppAbi, dstackKmsAbi } from "../../emulator/chain/dstack-contracts";
+import {
+  artifactCacheDir,
+  compileDstackContracts,
+  DSTACK_CONTRACTS,
+  dstackArtifacts,
+} from "../../emulator/contracts/compile";
+import { DSTACK_CONTRACTS_ENV, dstackContractsDir } from "../../emulator/contracts/sources";
+
+type AbiParam = { type: string; indexed?: boolean; components?: readonly AbiParam[] };
+type AbiEntry = { type: string; name?: string; inputs?: readonly AbiParam[]; outputs?: readonly AbiParam[] };
+
+/** `function name(types) returns (types)` / `event name(types, indexed marked)`, tuples expanded. */
+function signature(entry: AbiEntry): string {
+  const param = (p: AbiParam): string =>
+    `${p.type.startsWith("tuple") ? `(${(p.components ?? []).map(param).join(",")})${p.type.slice(5)}` : p.type}${p.indexed ? " indexed" : ""}`;
+  const list = (ps: readonly AbiParam[] | undefined) => (ps ?? []).map(param).join(",");
+  const returns = entry.type === "function" ? ` returns (${list(entry.outputs)})` : "";
+  return `${entry.type} ${entry.name}(${list(entry.inputs)})${returns}`;
+}
 
 function pidAlive(pid: number): boolean {
   try {
@@ -27,36 +46,45 @@ function pidAlive(pid: number): boolean {
   }
 }
 
-describe("emulator chain: DstackApp artifact", () => {
-  it("the committed artifact equals a fresh solc-js compilation of DstackApp.sol", function () {
-    this.timeout(60_000);
-    const fresh = compileDstackApp();
-    const committed = JSON.parse(
-      readFileSync(join(__dirname, "..", "..", "emulator", "contracts", "DstackApp.json"), "utf8"),
-    );
-    assert.equal(
-      committed.bytecode,
-      fresh.bytecode,
-      "regenerate with: npx tsx emulator/contracts/generate.ts",
-    );
-    assert.deepEqual(committed.abi, fresh.abi);
-    // The hand-written `as const` ABI lists the same entries as solc's output.
-    const norm = (abi: readonly unknown[]) =>
-      abi.map((e) => JSON.stringify(e, Object.keys(e as object).sort())).sort();
-    const canonical = (abi: readonly unknown[]) =>
-      norm(
-        abi.map((e) => {
-          const entry = e as Record<string, unknown>;
-          const sortInputs = (xs: unknown) =>
-            Array.isArray(xs)
-              ? xs.map((x) =>
-                  Object.fromEntries(Object.entries(x as object).sort(([a], [b]) => a.localeCompare(b))),
-                )
-              : xs;
-          return { ...entry, inputs: sortInputs(entry.inputs), outputs: sortInputs(entry.outputs) };
-        }),
+describe("emulator chain: the real dstack contracts", () => {
+  it("compiles DstackKms, DstackApp and ERC1967Proxy from the upstream sources; the cache holds exactly that", function () {
+    this.timeout(120_000);
+    const cached = dstackArtifacts();
+    const file = join(artifactCacheDir(), `${cached.key}.json`);
+    assert.ok(existsSync(file), `artifact cached at ${file}`);
+    const fresh = compileDstackContracts();
+    assert.equal(fresh.key, cached.key);
+    for (const name of DSTACK_CONTRACTS) {
+      assert.equal(cached.contracts[name].bytecode, fresh.contracts[name].bytecode, name);
+    }
+    // Every entry of the typed ABIs exists, with the same signature, in solc's output of the sources.
+    const signatures = (abi: readonly unknown[]) =>
+      new Set(
+        (abi as readonly AbiEntry[])
+          .filter((e) => e.type === "function" || e.type === "event" || e.type === "error")
+          .map(signature),
       );
-    assert.deepEqual(canonical(dstackAppAbi), canonical(fresh.abi));
+    for (const [typed, compiled] of [
+      [dstackAppAbi, fresh.contracts.DstackApp.abi],
+      [dstackKmsAbi, fresh.contracts.DstackKms.abi],
+    ] as const) {
+      const known = signatures(compiled);
+      for (const signature of signatures(typed)) assert.ok(known.has(signature), signature);
+    }
+  });
+
+  it("names the directory and DSTACK_CONTRACTS_DIR when the sources are missing", () => {
+    const previous = process.env[DSTACK_CONTRACTS_ENV];
+    process.env[DSTACK_CONTRACTS_ENV] = "/nonexistent/dstack-contracts";
+    try {
+      assert.throws(
+        () => dstackContractsDir(),
+        /dstack contracts are missing in \/nonexistent\/dstack-contracts \(DstackApp\.sol, .*set DSTACK_CONTRACTS_DIR/,
+      );
+    } finally {
+      if (previous === undefined) delete process.env[DSTACK_CONTRACTS_ENV];
+      else process.env[DSTACK_CONTRACTS_ENV] = previous;
+    }
   });
 
   it("uses the selectors and topics of the dstack DstackApp contract", () => {
@@ -83,10 +111,10 @@ describe("emulator chain: DstackApp artifact", () => {
   });
 });
 
-describe("emulator chain: anvil + DstackApp", () => {
+describe("emulator chain: anvil + DstackKms + DstackApp", () => {
   let node: AnvilNode;
   before(async function () {
-    this.timeout(30_000);
+    this.timeout(120_000);
     node = await startAnvil();
   });
   after(async () => {
@@ -105,94 +133,153 @@ describe("emulator chain: anvil + DstackApp", () => {
     assert.ok((await client.getBalance({ address: first.address })) > 10n ** 21n);
   });
 
-  it("deploys DstackApp; the owner adds and removes compose hashes with the expected events", async () => {
-    const [deployer, owner] = node.accounts;
-    assert.ok(deployer && owner);
-    const address = await deployDstackApp({
+  it("DstackKms holds the KMS key; deployAndRegisterApp registers the first hash inside the factory transaction", async function () {
+    this.timeout(120_000);
+    const [deployer, owner, stranger] = node.accounts;
+    assert.ok(deployer && owner && stranger);
+    const k256 = `0x02${"11".repeat(32)}` as const;
+    const image = `0x${"ab".repeat(32)}` as const;
+    const { kms, appImplementation } = await deployDstackKms({
       rpcUrl: node.rpcUrl,
       deployerPrivateKey: deployer.privateKey,
-      owner: owner.address,
+      k256Pubkey: k256,
+      osImageHashes: [image],
+      gatewayAppId: "0xgateway",
     });
     const chain = localChain(node.rpcUrl);
     const client = createPublicClient({ chain, transport: http(node.rpcUrl) });
+    const [kmsKey] = await client.readContract({ address: kms, abi: dstackKmsAbi, functionName: "kmsInfo" });
+    assert.equal(kmsKey, k256);
     assert.equal(
-      await client.readContract({ address, abi: dstackAppAbi, functionName: "owner" }),
-      owner.address,
+      await client.readContract({ address: kms, abi: dstackKmsAbi, functionName: "appImplementation" }),
+      appImplementation,
     );
-    const hash = `0x${"ab".repeat(32)}` as const;
+
+    const first = `0x${"cd".repeat(32)}` as const;
+    const device = `0x${"de".repeat(32)}` as const;
+    const { app, transactionHash } = await deployAndRegisterApp({
+      rpcUrl: node.rpcUrl,
+      senderPrivateKey: deployer.privateKey,
+      kms,
+      owner: owner.address,
+      initialComposeHash: first,
+      initialDeviceId: device,
+    });
+    const factory = await client.getTransactionReceipt({ hash: transactionHash });
     assert.equal(
-      await client.readContract({
-        address,
+      factory.to?.toLowerCase(),
+      kms.toLowerCase(),
+      "the factory transaction is sent to DstackKms",
+    );
+    const added = factory.logs.find(
+      (l) =>
+        l.address.toLowerCase() === app.toLowerCase() &&
+        l.topics[0] === toEventSelector("ComposeHashAdded(bytes32)"),
+    );
+    assert.equal(
+      added?.data,
+      first,
+      "the app itself emits ComposeHashAdded(initial hash) in that transaction",
+    );
+    const read = <F extends "owner" | "allowAnyDevice" | "version">(functionName: F) =>
+      client.readContract({ address: app, abi: dstackAppAbi, functionName });
+    assert.equal(await read("owner"), owner.address);
+    assert.equal(await read("allowAnyDevice"), false);
+    assert.equal(await read("version"), 2n);
+    const allowed = (hash: `0x${string}`) =>
+      client.readContract({
+        address: app,
         abi: dstackAppAbi,
         functionName: "allowedComposeHashes",
         args: [hash],
+      });
+    assert.equal(await allowed(first), true);
+    assert.equal(
+      await client.readContract({
+        address: app,
+        abi: dstackAppAbi,
+        functionName: "allowedDeviceIds",
+        args: [device],
       }),
-      false,
+      true,
     );
+    assert.equal(
+      await client.readContract({
+        address: kms,
+        abi: dstackKmsAbi,
+        functionName: "registeredApps",
+        args: [app],
+      }),
+      true,
+    );
+    const boot = (composeHash: `0x${string}`, deviceId: `0x${string}`) =>
+      client.readContract({
+        address: kms,
+        abi: dstackKmsAbi,
+        functionName: "isAppAllowed",
+        args: [
+          {
+            appId: app,
+            composeHash,
+            instanceId: app,
+            deviceId,
+            mrAggregated: image,
+            mrSystem: image,
+            osImageHash: image,
+            tcbStatus: "UpToDate",
+            advisoryIds: [],
+          },
+        ],
+      });
+    assert.deepEqual(await boot(first, device), [true, ""]);
+    assert.deepEqual(await boot(first, `0x${"00".repeat(32)}`), [false, "Device not allowed"]);
+
+    // The owner adds and removes a hash: ComposeHashAdded carries the hash as non-indexed data.
     const wallet = createWalletClient({
       account: privateKeyToAccount(owner.privateKey),
       chain,
       transport: http(),
     });
+    const next = `0x${"ab".repeat(32)}` as const;
+    assert.equal(await allowed(next), false);
     const tx = await wallet.writeContract({
-      address,
+      address: app,
       abi: dstackAppAbi,
       functionName: "addComposeHash",
-      args: [hash],
+      args: [next],
     });
     const receipt = await client.waitForTransactionReceipt({ hash: tx, pollingInterval: 50 });
     assert.equal(receipt.status, "success");
-    assert.equal(receipt.to?.toLowerCase(), address.toLowerCase());
-    const log = receipt.logs.find((l) => l.address.toLowerCase() === address.toLowerCase());
+    assert.equal(receipt.to?.toLowerCase(), app.toLowerCase());
+    const log = receipt.logs.find((l) => l.topics[0] === toEventSelector("ComposeHashAdded(bytes32)"));
     assert.ok(log);
+    assert.equal(log.address.toLowerCase(), app.toLowerCase());
     assert.deepEqual(log.topics, ["0xfecb34306dd9d8b785b54d65489d06afc8822a0893ddacedff40c50a4942d0af"]);
-    assert.equal(log.data, hash, "ComposeHashAdded carries the hash as non-indexed data");
     const decoded = decodeEventLog({
       abi: [parseAbiItem("event ComposeHashAdded(bytes32 composeHash)")],
       data: log.data,
       topics: log.topics,
     });
-    assert.equal(decoded.args.composeHash, hash);
-    assert.equal(
-      await client.readContract({
-        address,
-        abi: dstackAppAbi,
-        functionName: "allowedComposeHashes",
-        args: [hash],
-      }),
-      true,
-    );
+    assert.equal(decoded.args.composeHash, next);
+    assert.equal(await allowed(next), true);
     const tx2 = await wallet.writeContract({
-      address,
+      address: app,
       abi: dstackAppAbi,
       functionName: "removeComposeHash",
-      args: [hash],
+      args: [next],
     });
     await client.waitForTransactionReceipt({ hash: tx2, pollingInterval: 50 });
-    assert.equal(
-      await client.readContract({
-        address,
-        abi: dstackAppAbi,
-        functionName: "allowedComposeHashes",
-        args: [hash],
-      }),
-      false,
-    );
-  });
+    assert.equal(await allowed(next), false);
 
-  it("reverts with OwnableUnauthorizedAccount(sender) when a non-owner adds a hash", async () => {
-    const [deployer, , stranger] = node.accounts;
-    assert.ok(deployer && stranger);
-    const address = await deployDstackApp({ rpcUrl: node.rpcUrl, deployerPrivateKey: deployer.privateKey });
-    const chain = localChain(node.rpcUrl);
-    const wallet = createWalletClient({
+    // A non-owner is refused with OwnableUnauthorizedAccount(sender).
+    const strangerWallet = createWalletClient({
       account: privateKeyToAccount(stranger.privateKey),
       chain,
       transport: http(),
     });
     await assert.rejects(
-      wallet.writeContract({
-        address,
+      strangerWallet.writeContract({
+        address: app,
         abi: dstackAppAbi,
         functionName: "addComposeHash",
         args: [`0x${"11".repeat(32)}`],

@@ -1,8 +1,21 @@
 import assert from "node:assert/strict";
 import { createClient } from "@phala/cloud";
+import { encodeFunctionData } from "viem";
+import { dstackAppAbi } from "../../emulator/chain/dstack-contracts";
 import type { Emulator } from "../../emulator/index";
 import { encryptEnv, randomX25519SecretKey, x25519PublicKey } from "../../provider/crypto";
-import { api, detailsOf, encryptFor, sendAddComposeHash, startTestEmulator } from "./helpers";
+import {
+  api,
+  deployForwarder,
+  detailsOf,
+  encryptFor,
+  forwardCall,
+  forwarderAbi,
+  registeredHashes,
+  sendAddComposeHash,
+  sendCall,
+  startTestEmulator,
+} from "./helpers";
 
 type Body = Record<string, unknown>;
 
@@ -49,6 +62,19 @@ describe("emulator: PATCH /cvms/{id}/envs", () => {
     const details = detailsOf(res.body);
     return { encrypted_env, composeHash: details.compose_hash as string, body: res.body as Body };
   }
+
+  /** Phase 2 of `phase1`'s request, with a transaction hash (or none). */
+  const phase2For =
+    (cvmId: string, p1: { encrypted_env: string; composeHash: string }, keys: string[]) =>
+    (transaction_hash: string | undefined) =>
+      api(emulator, "PATCH", `/cvms/${cvmId}/envs`, {
+        body: {
+          encrypted_env: p1.encrypted_env,
+          env_keys: keys,
+          compose_hash: p1.composeHash,
+          transaction_hash,
+        },
+      });
 
   it("465 (layout C) carries compose_hash, app_id, device_id and a seven-key kms_info", async () => {
     const cvm = await freshCvm("onchain");
@@ -123,15 +149,7 @@ describe("emulator: PATCH /cvms/{id}/envs", () => {
     const contract = cvm.onchain.app_contract as `0x${string}`;
     const keys = ["LOG_LEVEL", "DB_URL"];
     const p1 = await phase1(cvm.id, { DB_URL: "d" }, keys);
-    const phase2 = (transaction_hash: string | undefined) =>
-      api(emulator, "PATCH", `/cvms/${cvm.id}/envs`, {
-        body: {
-          encrypted_env: p1.encrypted_env,
-          env_keys: keys,
-          compose_hash: p1.composeHash,
-          transaction_hash,
-        },
-      });
+    const phase2 = phase2For(cvm.id, p1, keys);
     // A hash of no transaction.
     let res = await phase2(`0x${"12".repeat(32)}`);
     assert.equal(res.status, 467);
@@ -173,7 +191,7 @@ describe("emulator: PATCH /cvms/{id}/envs", () => {
     );
     res = await phase2(foreign.transactionHash);
     assert.equal(res.status, 467);
-    assert.match(String((res.body as Body).message), /not sent to the app contract/);
+    assert.match(String((res.body as Body).message), /did not target the expected DstackApp contract/);
     // Nothing was applied, and the hash is still usable with the right transaction.
     assert.deepEqual(emulator.inspectCvm(cvm.id).allowed_envs, ["LOG_LEVEL"]);
     const right = await sendAddComposeHash(emulator, contract, p1.composeHash, emulator.appOwner.privateKey);
@@ -182,21 +200,117 @@ describe("emulator: PATCH /cvms/{id}/envs", () => {
     await emulator.waitForIdle(cvm.id);
   });
 
+  it("467 for the DstackKms factory transaction, although it registered exactly the requested hash", async () => {
+    const cvm = await freshCvm("onchain");
+    assert.ok(cvm.onchain);
+    const factory = cvm.onchain.factory_transaction;
+    // Back to the creation-time compose: the phase-1 hash is the one deployAndRegisterApp registered.
+    await emulator.setAllowedEnvs(cvm.id, []);
+    const p1 = await phase1(cvm.id, { LOG_LEVEL: "x" }, ["LOG_LEVEL"]);
+    assert.equal(`0x${p1.composeHash}`, (await registeredHashes(emulator, factory))[0]);
+    const res = await api(emulator, "PATCH", `/cvms/${cvm.id}/envs`, {
+      body: {
+        encrypted_env: p1.encrypted_env,
+        env_keys: ["LOG_LEVEL"],
+        compose_hash: p1.composeHash,
+        transaction_hash: factory,
+      },
+    });
+    assert.equal(res.status, 467);
+    assert.equal((res.body as Body).error_code, "ERR-01-007");
+    assert.match(String((res.body as Body).message), /did not target the expected DstackApp contract/);
+    assert.deepEqual(emulator.inspectCvm(cvm.id).allowed_envs, []);
+  });
+
+  it("accepts a registration executed by the app's owner contract; a transaction to another contract is 467", async function () {
+    this.timeout(60_000);
+    const cvm = await freshCvm("onchain");
+    assert.ok(cvm.onchain);
+    const app = cvm.onchain.app_contract as `0x${string}`;
+    const owner = emulator.appOwner.privateKey;
+    const forwarder = await deployForwarder(emulator, owner);
+    const stranger = await deployForwarder(emulator, owner);
+    // Ownable2Step: the owner proposes the forwarder, the forwarder accepts.
+    await sendCall(
+      emulator,
+      owner,
+      app,
+      encodeFunctionData({ abi: dstackAppAbi, functionName: "transferOwnership", args: [forwarder] }),
+    );
+    await forwardCall(
+      emulator,
+      owner,
+      forwarder,
+      app,
+      encodeFunctionData({ abi: dstackAppAbi, functionName: "acceptOwnership" }),
+    );
+    const keys = ["LOG_LEVEL", "VIA_SAFE"];
+    const p1 = await phase1(cvm.id, { VIA_SAFE: "1" }, keys);
+    const add = encodeFunctionData({
+      abi: dstackAppAbi,
+      functionName: "addComposeHash",
+      args: [`0x${p1.composeHash}`],
+    });
+    const phase2 = phase2For(cvm.id, p1, keys);
+    // The owner contract's registration is not reachable through another contract that is not the owner.
+    const viaStranger = await forwardCall(
+      emulator,
+      owner,
+      stranger,
+      forwarder,
+      encodeFunctionData({ abi: forwarderAbi, functionName: "exec", args: [app, add] }),
+    );
+    assert.equal(viaStranger.status, "success");
+    let res = await phase2(viaStranger.transactionHash);
+    assert.equal(res.status, 467, JSON.stringify(res.body));
+    const viaOwner = await forwardCall(emulator, owner, forwarder, app, add);
+    res = await phase2(viaOwner.transactionHash);
+    assert.equal(res.status, 202, JSON.stringify(res.body));
+    await emulator.waitForIdle(cvm.id);
+    assert.deepEqual(emulator.inspectCvm(cvm.id).allowed_envs, keys.sort());
+  });
+
+  it("a device the app does not allow: the API accepts the update, the KMS refuses the boot until addDevice", async () => {
+    const cvm = await emulator.createCvm({
+      name: `test-device-${++counter}`,
+      kms: "onchain",
+      allowedEnvs: ["LOG_LEVEL"],
+      deviceAllowed: false,
+    });
+    assert.ok(cvm.onchain);
+    const app = cvm.onchain.app_contract as `0x${string}`;
+    const update = async (value: string) => {
+      const res = await api(emulator, "PATCH", `/cvms/${cvm.id}/envs`, {
+        body: { encrypted_env: encryptFor(emulator, cvm.id, { LOG_LEVEL: value }), env_keys: ["LOG_LEVEL"] },
+      });
+      assert.equal(res.status, 202, JSON.stringify(res.body));
+      return (await emulator.waitForIdle(cvm.id)).operations[0];
+    };
+    const refused = await update("debug");
+    assert.equal(refused?.status, "failed");
+    assert.match(String(refused?.error_message), /KMS refused to release the app keys: Device not allowed/);
+    assert.deepEqual(emulator.inspectCvm(cvm.id).env, {});
+    // The 465 names the device; the owner allows it on the app, and the next boot goes through.
+    const p1 = await phase1(cvm.id, { LOG_LEVEL: "x" }, ["LOG_LEVEL", "NEW"]);
+    const device = detailsOf(p1.body).device_id as string;
+    await sendCall(
+      emulator,
+      emulator.appOwner.privateKey,
+      app,
+      encodeFunctionData({ abi: dstackAppAbi, functionName: "addDevice", args: [`0x${device}`] }),
+    );
+    const applied = await update("info");
+    assert.equal(applied?.status, "completed", String(applied?.error_message));
+    assert.deepEqual(emulator.inspectCvm(cvm.id).env, { LOG_LEVEL: "info" });
+  });
+
   it("468 when the contract does not allow the hash (never registered, or removed again)", async () => {
     const cvm = await freshCvm("onchain");
     assert.ok(cvm.onchain);
     const contract = cvm.onchain.app_contract as `0x${string}`;
     const keys = ["LOG_LEVEL", "SECRET"];
     const p1 = await phase1(cvm.id, { SECRET: "s" }, keys);
-    const phase2 = (transaction_hash: string) =>
-      api(emulator, "PATCH", `/cvms/${cvm.id}/envs`, {
-        body: {
-          encrypted_env: p1.encrypted_env,
-          env_keys: keys,
-          compose_hash: p1.composeHash,
-          transaction_hash,
-        },
-      });
+    const phase2 = phase2For(cvm.id, p1, keys);
     // A real transaction to the app contract, but the requested hash was never registered.
     const unrelated = await sendAddComposeHash(
       emulator,

@@ -204,7 +204,7 @@ describe("emulator: fault injection, request log and the inspection API", () => 
     const detail = (await api(emulator, "GET", `/cvms/${cvmId}`)).body as Body;
     assert.equal(detail.compose_hash, (drift.body as Body).compose_hash);
     assert.notDeepEqual(before.allowed_envs, after.allowed_envs);
-    emulator.setAllowedEnvs(cvmId, ["LOG_LEVEL"]);
+    await emulator.setAllowedEnvs(cvmId, ["LOG_LEVEL"]);
 
     // Request log over HTTP, then reset. Inspection calls are not logged.
     const log = await inspectHttp(emulator, "GET", "/requests");

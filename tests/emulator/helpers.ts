@@ -1,12 +1,26 @@
-import { createPublicClient, createWalletClient, type Hex, http } from "viem";
+import solc from "solc";
+import {
+  createPublicClient,
+  createWalletClient,
+  encodeFunctionData,
+  getAddress,
+  type Hex,
+  http,
+  parseAbi,
+  parseEventLogs,
+} from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { dstackAppAbi, localChain } from "../../emulator/chain/dstack-app";
+import { localChain } from "../../emulator/chain/deploy-dstack";
+import { dstackAppAbi } from "../../emulator/chain/dstack-contracts";
 import { type Emulator, type EmulatorOptions, startEmulator } from "../../emulator/index";
 import { encryptEnv, hexToBytes } from "../../provider/crypto";
+import { checkAgainstOpenApi } from "../support/openapi-conformance";
 
-/** An emulator with short operations, for tests. */
-export function startTestEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
-  return startEmulator({ ...options, settings: { operationDurationMs: 100, ...options.settings } });
+/** An emulator with short operations, for tests; every exchange is checked against the OpenAPI document. */
+export async function startTestEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  return checkAgainstOpenApi(
+    await startEmulator({ ...options, settings: { operationDurationMs: 100, ...options.settings } }),
+  );
 }
 
 export type RawResponse = { status: number; headers: Headers; body: unknown };
@@ -84,4 +98,81 @@ export async function sendAddComposeHash(
 export function detailsOf(body: unknown): Record<string, unknown> {
   const details = (body as { details?: { field: string; value: unknown }[] }).details ?? [];
   return Object.fromEntries(details.map((d) => [d.field, d.value]));
+}
+
+/** A contract that executes calls, standing in for a Safe or DAO that owns a DstackApp. */
+const FORWARDER_SOURCE = `// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.24;
+contract Forwarder {
+    function exec(address target, bytes calldata data) external {
+        (bool ok, bytes memory ret) = target.call(data);
+        if (!ok) assembly { revert(add(ret, 32), mload(ret)) }
+    }
+}`;
+
+export const forwarderAbi = parseAbi(["function exec(address target, bytes data)"]);
+
+let forwarderBytecode: Hex | undefined;
+
+function chainClients(emulator: Emulator, privateKey: Hex) {
+  const chain = localChain(emulator.chain.rpcUrl, emulator.chain.chainId);
+  const transport = http(emulator.chain.rpcUrl);
+  return {
+    wallet: createWalletClient({ account: privateKeyToAccount(privateKey), chain, transport }),
+    client: createPublicClient({ chain, transport }),
+  };
+}
+
+/** Deploys a Forwarder (compiled with solc-js on first use) from `privateKey`; returns its address. */
+export async function deployForwarder(emulator: Emulator, privateKey: Hex): Promise<`0x${string}`> {
+  if (!forwarderBytecode) {
+    const input = {
+      language: "Solidity",
+      sources: { "Forwarder.sol": { content: FORWARDER_SOURCE } },
+      settings: { outputSelection: { "*": { "*": ["evm.bytecode.object"] } } },
+    };
+    const output = JSON.parse(solc.compile(JSON.stringify(input))) as {
+      contracts: Record<string, Record<string, { evm: { bytecode: { object: string } } }>>;
+    };
+    const object = output.contracts["Forwarder.sol"]?.Forwarder?.evm.bytecode.object;
+    if (!object) throw new Error("Forwarder did not compile");
+    forwarderBytecode = `0x${object}`;
+  }
+  const { wallet, client } = chainClients(emulator, privateKey);
+  const hash = await wallet.deployContract({ abi: [], bytecode: forwarderBytecode });
+  const receipt = await client.waitForTransactionReceipt({ hash, pollingInterval: 20 });
+  if (!receipt.contractAddress) throw new Error("Forwarder deployment failed");
+  return getAddress(receipt.contractAddress);
+}
+
+/** Sends `data` to `to` from `privateKey` and waits for the receipt (status not checked). */
+export async function sendCall(emulator: Emulator, privateKey: Hex, to: `0x${string}`, data: Hex) {
+  const { wallet, client } = chainClients(emulator, privateKey);
+  const hash = await wallet.sendTransaction({ to, data });
+  return client.waitForTransactionReceipt({ hash, pollingInterval: 20 });
+}
+
+/** Has `forwarder` execute `data` on `target` (the transaction is sent to the forwarder). */
+export function forwardCall(
+  emulator: Emulator,
+  privateKey: Hex,
+  forwarder: `0x${string}`,
+  target: `0x${string}`,
+  data: Hex,
+) {
+  return sendCall(
+    emulator,
+    privateKey,
+    forwarder,
+    encodeFunctionData({ abi: forwarderAbi, functionName: "exec", args: [target, data] }),
+  );
+}
+
+/** The compose hashes a transaction's receipt shows as added (`ComposeHashAdded` logs), in order. */
+export async function registeredHashes(emulator: Emulator, transactionHash: string): Promise<Hex[]> {
+  const { client } = chainClients(emulator, emulator.appOwner.privateKey);
+  const receipt = await client.getTransactionReceipt({ hash: transactionHash as Hex });
+  return parseEventLogs({ abi: dstackAppAbi, eventName: "ComposeHashAdded", logs: receipt.logs }).map(
+    (log) => log.args.composeHash,
+  );
 }

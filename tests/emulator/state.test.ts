@@ -138,8 +138,10 @@ describe("emulator state (pure logic)", () => {
     });
 
     it("seeds 25 KMS entries with unique ids and slugs", () => {
-      const entries = seedKmsEntries(31337);
+      const local = `0x${"12".repeat(20)}`;
+      const entries = seedKmsEntries(31337, local);
       assert.equal(entries.length, 25);
+      assert.equal(entries.find((e) => e.slug === "kms-ethereum-local")?.kms_contract_address, local);
       assert.equal(new Set(entries.map((e) => e.id)).size, 25);
       assert.equal(new Set(entries.map((e) => e.slug)).size, 25);
       assert.ok(entries.every((e) => (e.kind === "phala") === (e.chain_id === null)));

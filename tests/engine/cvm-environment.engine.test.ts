@@ -219,7 +219,7 @@ describe("engine: CvmEnvironment on the real pulumi CLI (Automation API, inline 
   });
 
   it("5. refresh detects an allowed-key change made outside Pulumi", async () => {
-    emulator.setAllowedEnvs(web.id, ["LOG_LEVEL"]);
+    await emulator.setAllowedEnvs(web.id, ["LOG_LEVEL"]);
     const refresh = await engine.stack.refresh(recorder(transcript));
     assert.equal(refresh.summary.resourceChanges?.update, 1);
     const events = newTranscript();

@@ -16,6 +16,7 @@ import {
   getNextAppIds,
   getNextAppIdsOutput,
 } from "../../sdk/functions";
+import { checkAgainstOpenApi } from "../support/openapi-conformance";
 import { outputValue, useMocks } from "./helpers/output";
 import { useSettings } from "./helpers/settings";
 
@@ -34,7 +35,7 @@ describe("data-source functions against the emulator", () => {
 
   before(async function () {
     this.timeout(90_000);
-    emulator = await startEmulator();
+    emulator = checkAgainstOpenApi(await startEmulator());
     await useMocks(false);
   });
   after(async () => {
@@ -65,7 +66,7 @@ describe("data-source functions against the emulator", () => {
       assert.ok(onchain);
       assert.equal(onchain.chainId, emulator.chain.chainId);
       assert.equal(onchain.onchain, true);
-      assert.match(onchain.kmsContractAddress ?? "", /^0x[0-9a-f]{40}$/);
+      assert.match(onchain.kmsContractAddress ?? "", /^0x[0-9a-fA-F]{40}$/);
       for (const entry of all.items) {
         assert.deepEqual(Object.keys(entry).sort(), [
           "chainId",

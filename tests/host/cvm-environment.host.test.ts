@@ -473,7 +473,7 @@ describe("CvmEnvironment through the real dynamic-provider host (gRPC)", functio
     });
 
     it("drift made outside Pulumi: hands back inputs without the removed key, and the next update restores it", async () => {
-      emulator.setAllowedEnvs(phala.id, ["DB_URL", "LOG_LEVEL"]);
+      await emulator.setAllowedEnvs(phala.id, ["DB_URL", "LOG_LEVEL"]);
       const read = await host.read({
         id: phalaId,
         urn: urn("phala"),
