@@ -1,9 +1,7 @@
-import { registerComposeHash } from "../chain";
 import { type EnvironmentVariables, type PhalaSettings, resolvePhalaSettings } from "../config";
 import { DEFAULT_OWNER_ACTION_DIR, writeBatchFile } from "../owner-action/write-batch-file";
 import type { FlowLimits } from "./plan";
 import type { CvmEnvironmentApi, FlowContext, FlowTiming, RegisterComposeHash } from "./ports";
-import { apiFor, signerFor } from "./session";
 
 export interface ProviderOptions {
   /** Environment variable fallbacks; default `process.env`. */
@@ -65,6 +63,9 @@ export class ProviderRuntime {
   }
 
   context(perResource: { privateKey?: string; rpcUrl?: string }): FlowContext {
+    // The API client and the chain step (got, viem) load on first use, so check and diff stay light.
+    const { registerComposeHash } = require("../chain") as typeof import("../chain");
+    const { apiFor, signerFor } = require("./session") as typeof import("./session");
     const report = this.options.report ?? stderrReport;
     const createApi = this.options.createApi ?? apiFor;
     return {
