@@ -86,6 +86,19 @@ describe("CvmEnvironment: env public key of an on-chain CVM without k256_pubkey"
     assert.equal(patchCount(emu), patches);
   });
 
+  it("an on-chain KMS missing from the API's list: the signing key is read from DstackKms.kmsInfo()", async () => {
+    const unlisted = async (real: () => Promise<KmsOnChainDetail>) => ({ ...(await real()), contracts: [] });
+    const { provider, reports } = await providerWith(unlisted);
+    const stack = new OneResourceStack(provider);
+    await stack.up({ cvmId: target().id, env: { API_KEY: "k" } });
+    assert.equal(stack.state?.outputs.envPublicKeyVerified, true);
+    assert.ok(
+      reports.some((line) => /DstackKms\.kmsInfo\(\)/.test(line)),
+      reports.join("\n"),
+    );
+    await stack.destroy();
+  });
+
   it("without any source of the signing key: refused unless allowUnverifiedEnvPublicKey is set", async () => {
     const unlisted = async (real: () => Promise<KmsOnChainDetail>) => ({ ...(await real()), contracts: [] });
     // The emulator's DstackKms answers kmsInfo(); an address without a contract does not.
