@@ -1,7 +1,8 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { NotFoundError, type PhalaClient } from "../../provider/api";
-import { recoverEnvPublicKeySigner, strip0x, verifyEnvPublicKeySignature } from "../../provider/crypto";
+import type { PhalaClient } from "../../provider/api";
+import { NotFoundError } from "../../provider/api/errors";
+import { strip0x } from "../../provider/crypto/hex";
 import { appIdSchema, kmsIdSchema, kmsPublicKeySchema } from "./argument-schemas";
 import {
   type ConnectionArgs,
@@ -79,9 +80,13 @@ async function apiKmsPublicKey(client: PhalaClient, kms: string): Promise<string
   }
 }
 
+/** secp256k1 and keccak (viem, @noble) load when the function is first called. */
+const signatures = () =>
+  require("../../provider/crypto/env-public-key-signature") as typeof import("../../provider/crypto/env-public-key-signature");
+
 function recoverSigner(appId: string, publicKey: string, signature: string): string {
   try {
-    return recoverEnvPublicKeySigner({ appId, publicKey, signature });
+    return signatures().recoverEnvPublicKeySigner({ appId, publicKey, signature });
   } catch (error) {
     const reason = error instanceof Error ? error.message : "unreadable";
     throw new EnvPublicKeySignatureError({
@@ -105,6 +110,7 @@ export async function getAppEnvEncryptPubKey(
   options?: PhalaInvokeOptions,
 ): Promise<GetAppEnvEncryptPubKeyResult> {
   const { args: parsed, client } = prepareCall(FUNCTION, argsSchema, args, options);
+  const { verifyEnvPublicKeySignature } = signatures();
   const { publicKey, signature } = await client.getAppEnvEncryptPubkey(parsed.kms, parsed.appId);
   const binding = { appId: parsed.appId, publicKey: strip0x(publicKey), signature: strip0x(signature) };
   const signer = recoverSigner(binding.appId, binding.publicKey, binding.signature);

@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { type CvmDetail, cvmIdProblem } from "../../provider/api";
-import { findKmsSigningKey } from "../../provider/kms-signing-key";
+import type { CvmDetail } from "../../provider/api";
+import { cvmIdProblem } from "../../provider/api/cvm-id";
 import { satisfies } from "../../provider/rule";
 import {
   type ConnectionArgs,
@@ -108,6 +108,10 @@ function toResult(
   };
 }
 
+/** The chain read (viem) loads when the function is first called. */
+const kmsSigningKey = () =>
+  require("../../provider/kms-signing-key") as typeof import("../../provider/kms-signing-key");
+
 /**
  * One CVM (`GET /cvms/{cvmId}`, plus its compose file when the detail does not carry the allowed
  * env keys): ids, app id, KMS kind and chain, env public key and allowed env keys.
@@ -119,7 +123,7 @@ export async function getCvm(args: GetCvmArgs, options?: PhalaInvokeOptions): Pr
   const kmsPublicKey =
     detail.kmsInfo?.chainId === undefined
       ? detail.kmsInfo?.k256Pubkey
-      : (await findKmsSigningKey(client, detail)).key;
+      : (await kmsSigningKey().findKmsSigningKey(client, detail)).key;
   return toResult(parsed.cvmId, detail, [...allowedEnvs], kmsPublicKey);
 }
 

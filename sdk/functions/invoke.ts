@@ -7,7 +7,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { apiUrlProblem, PhalaClient } from "../../provider/api";
+import type { PhalaClient } from "../../provider/api";
+import { apiUrlProblem } from "../../provider/api/base-url";
 import { PHALA_SETTING_ENV_VARS, requireApiKey, resolvePhalaSettings } from "../../provider/config";
 import { satisfies } from "../../provider/rule";
 import { type ArgumentProblem, InvalidArgumentError } from "./argument-error";
@@ -134,6 +135,8 @@ function connect(functionName: string, args: ConnectionArgs, options: PhalaInvok
       { argument: "apiUrl", problem: `(from phala:apiUrl or ${PHALA_SETTING_ENV_VARS.apiUrl}) ${problem}` },
     ]);
   }
+  // The client (got) loads when a function is first called, not when the program imports the SDK.
+  const { PhalaClient } = require("../../provider/api/client") as typeof import("../../provider/api/client");
   return new PhalaClient({
     apiKey,
     ...(apiUrl === undefined ? {} : { baseUrl: apiUrl }),

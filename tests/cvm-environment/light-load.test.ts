@@ -2,13 +2,15 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { resolve } from "node:path";
 
-const ENTRY = resolve(__dirname, "../../provider/index.ts");
+const PROVIDER = resolve(__dirname, "../../provider/index.ts");
+const SDK = resolve(__dirname, "../../sdk/index.ts");
 const HEAVY = /[\\/]node_modules[\\/](viem|got|@noble[\\/][^\\/]+)[\\/]/;
 
-/** In a fresh process: require the provider entry, run `steps`, and list the heavy packages loaded. */
-function heavyPackagesAfter(steps: string): string[] {
+/** In a fresh process: require an entry, run `steps`, and list the heavy packages loaded. */
+function heavyPackagesAfter(steps: string, entry = PROVIDER): string[] {
   const script = `
-    const provider = require(${JSON.stringify(ENTRY)}).cvmEnvironmentProvider();
+    const entry = require(${JSON.stringify(entry)});
+    const provider = entry.cvmEnvironmentProvider?.();
     (async () => {
       ${steps}
       const heavy = new Set();
@@ -36,5 +38,9 @@ describe("CvmEnvironment provider module loading", () => {
   it("an operation that reaches the world loads them on first use", () => {
     const heavy = heavyPackagesAfter(`await provider.read("id", {}).catch(() => undefined);`);
     assert.ok(heavy.includes("viem") && heavy.includes("got"), `loaded: ${heavy.join(", ")}`);
+  });
+
+  it("a program importing the SDK loads none of them", () => {
+    assert.deepEqual(heavyPackagesAfter("", SDK), []);
   });
 });
