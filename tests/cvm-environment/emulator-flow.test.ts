@@ -187,6 +187,47 @@ describe("CvmEnvironment against the emulator", function () {
     );
   });
 
+  it("a Safe-owned app whose device is new: the batch holds addDevice then addComposeHash; executed through MultiSend, it satisfies the API and the CVM boots", async () => {
+    const seeded = await emu.createCvm({
+      name: "safe-new-device",
+      kms: "onchain",
+      owner: "safe",
+      deviceAllowed: false,
+      exposeEnvPubkey: true,
+    });
+    const { provider } = await providerFor(emu);
+    const stack = new OneResourceStack(provider);
+    const news = { cvmId: seeded.id, env: { API_KEY: "k" } };
+    let pending: OwnerActionPendingError | undefined;
+    await assert.rejects(stack.up(news), (error: unknown) => {
+      assert.ok(error instanceof OwnerActionPendingError, String(error));
+      pending = error;
+      return true;
+    });
+    assert.ok(pending?.batchFile);
+    const file = safeBatchFileSchema.parse(JSON.parse(readFileSync(pending.batchFile, "utf8")));
+    assert.deepEqual(
+      file.transactions.map((t) => [t.contractMethod.name, Object.values(t.contractInputsValues)[0], t.data]),
+      pending.actions.map((a) => [a.functionName, a.argument, a.calldata]),
+    );
+    assert.deepEqual(
+      file.transactions.map((t) => t.contractMethod.name),
+      ["addDevice", "addComposeHash"],
+    );
+    const executed = await emu.safe.execute(
+      file.transactions.map((t) => ({
+        to: getAddress(t.to),
+        value: BigInt(t.value),
+        data: t.data as `0x${string}`,
+      })),
+    );
+    assert.equal(await stack.up(news), "create");
+    assert.equal(stack.state?.outputs.registrationTransactionHash, executed);
+    const inside = await emu.waitForIdle(seeded.id);
+    assert.equal(inside.status, "running");
+    assert.deepEqual(inside.env, { API_KEY: "k" });
+  });
+
   it("a crash between the transaction and phase 2 resumes without a second transaction", async () => {
     const seeded = await emu.createCvm({ name: "crash-resume", kms: "onchain", owner: emu.appOwner.address });
     const sent: boolean[] = [];
