@@ -1,6 +1,6 @@
 import type { CheckFailure, CheckResult } from "@pulumi/pulumi/dynamic";
 import type { z } from "zod";
-import { envProblems } from "../crypto";
+import { envProblems } from "../crypto/validate-env";
 import { carryEnvRevisions, deriveEnvRevisions } from "./env-revisions";
 import { type ProgramInputs, ProgramInputsSchema } from "./inputs";
 import { structSafe } from "./struct-safe";

@@ -1,5 +1,5 @@
 import type { DiffResult } from "@pulumi/pulumi/dynamic";
-import { normalizeCvmId } from "../api";
+import { normalizeCvmId } from "../api/cvm-id";
 import { bareAppId } from "./resolve-cvm";
 import { isUnknown } from "./unknown";
 

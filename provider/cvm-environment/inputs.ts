@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { cvmIdProblem } from "../api";
+import { cvmIdProblem } from "../api/cvm-id";
 import { privateKeyProblem } from "../config";
 import { satisfies } from "../rule";
 import { UNKNOWN } from "./unknown";

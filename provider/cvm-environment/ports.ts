@@ -24,9 +24,15 @@ export interface Signer {
 }
 
 export interface FlowTiming {
-  /** First poll interval while waiting for an operation; grows by half up to `maxPollIntervalMs`. */
+  /**
+   * First poll interval while waiting for an operation; grows by half up to `maxPollIntervalMs`, so a
+   * finished operation is noticed within `maxPollIntervalMs`.
+   */
   readonly pollIntervalMs: number;
   readonly maxPollIntervalMs: number;
+  /** After waiting this long (a slow restart), poll every `relaxedPollIntervalMs` to spare the API. */
+  readonly relaxAfterMs: number;
+  readonly relaxedPollIntervalMs: number;
   /** Receipt wait of the chain step. */
   readonly receiptTimeoutMs?: number;
   readonly receiptPollIntervalMs?: number;

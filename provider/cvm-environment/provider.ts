@@ -1,13 +1,12 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { namespacedGetter } from "../config";
 import { checkCvmEnvironment } from "./check";
-import { createCvmEnvironment } from "./create";
-import { deleteCvmEnvironment } from "./delete";
 import { diffCvmEnvironment } from "./diff";
-import { readCvmEnvironment } from "./read";
 import { redactError } from "./redact-error";
 import { type ProviderOptions, ProviderRuntime } from "./runtime";
-import { updateCvmEnvironment } from "./update";
+
+/** The operations that reach the world (API client, crypto, chain) load on first use: check and diff stay light. */
+const operations = () => require("./operations") as typeof import("./operations");
 
 /** The implementation behind the serialized shim; never serialized itself. */
 export function createCvmEnvironmentProvider(options: ProviderOptions = {}): dynamic.ResourceProvider {
@@ -32,9 +31,10 @@ export function createCvmEnvironmentProvider(options: ProviderOptions = {}): dyn
     async diff(_id, olds, news) {
       return diffCvmEnvironment(olds, news);
     },
-    create: (inputs) => guarded([inputs], () => createCvmEnvironment(runtime, inputs)),
-    read: (id, props) => guarded([props], () => readCvmEnvironment(runtime, id, props)),
-    update: (id, olds, news) => guarded([olds, news], () => updateCvmEnvironment(runtime, id, olds, news)),
-    delete: (id, props) => guarded([props], () => deleteCvmEnvironment(runtime, id, props)),
+    create: (inputs) => guarded([inputs], () => operations().createCvmEnvironment(runtime, inputs)),
+    read: (id, props) => guarded([props], () => operations().readCvmEnvironment(runtime, id, props)),
+    update: (id, olds, news) =>
+      guarded([olds, news], () => operations().updateCvmEnvironment(runtime, id, olds, news)),
+    delete: (id, props) => guarded([props], () => operations().deleteCvmEnvironment(runtime, id, props)),
   };
 }

@@ -1,9 +1,7 @@
-import { registerComposeHash } from "../chain";
 import { type EnvironmentVariables, type PhalaSettings, resolvePhalaSettings } from "../config";
 import { DEFAULT_OWNER_ACTION_DIR, writeBatchFile } from "../owner-action/write-batch-file";
 import type { FlowLimits } from "./plan";
 import type { CvmEnvironmentApi, FlowContext, FlowTiming, RegisterComposeHash } from "./ports";
-import { apiFor, signerFor } from "./session";
 
 export interface ProviderOptions {
   /** Environment variable fallbacks; default `process.env`. */
@@ -18,7 +16,17 @@ export interface ProviderOptions {
   readonly limits?: FlowLimits;
 }
 
-const DEFAULT_TIMING: FlowTiming = { pollIntervalMs: 2_000, maxPollIntervalMs: 10_000 };
+/**
+ * The operations API gives no estimate of when an operation ends (429s carry `Retry-After`, which the
+ * client honours), so poll briskly: a finished operation is seen within 2 s; after five minutes of
+ * waiting (a slow restart) every 10 s.
+ */
+const DEFAULT_TIMING: FlowTiming = {
+  pollIntervalMs: 500,
+  maxPollIntervalMs: 2_000,
+  relaxAfterMs: 300_000,
+  relaxedPollIntervalMs: 10_000,
+};
 
 const stderrReport = (message: string) => {
   process.stderr.write(`pulumi-phala: ${message}\n`);
@@ -55,6 +63,9 @@ export class ProviderRuntime {
   }
 
   context(perResource: { privateKey?: string; rpcUrl?: string }): FlowContext {
+    // The API client and the chain step (got, viem) load on first use, so check and diff stay light.
+    const { registerComposeHash } = require("../chain") as typeof import("../chain");
+    const { apiFor, signerFor } = require("./session") as typeof import("./session");
     const report = this.options.report ?? stderrReport;
     const createApi = this.options.createApi ?? apiFor;
     return {

@@ -1,6 +1,6 @@
 import { NotFoundError } from "../api";
 import { OperationFailedError, ReadyTimeoutError } from "./errors";
-import type { FlowContext } from "./ports";
+import type { FlowContext, FlowTiming } from "./ports";
 
 export interface WaitRequest {
   readonly cvmId: string;
@@ -17,7 +17,8 @@ const IDLE_OBSERVATIONS_WITHOUT_OPERATION = 3;
  * for servers that do not list the operation.
  */
 export async function waitForOperation(ctx: FlowContext, request: WaitRequest): Promise<void> {
-  const deadline = ctx.now() + request.timeoutSeconds * 1000;
+  const start = ctx.now();
+  const deadline = start + request.timeoutSeconds * 1000;
   let interval = ctx.timing.pollIntervalMs;
   let idleWithoutOperation = 0;
   let lastState = "accepted";
@@ -48,7 +49,7 @@ export async function waitForOperation(ctx: FlowContext, request: WaitRequest): 
     const remaining = deadline - ctx.now();
     if (remaining <= 0) throw new ReadyTimeoutError(request.correlationId, request.timeoutSeconds, lastState);
     await ctx.sleep(Math.min(interval, remaining));
-    interval = Math.min(Math.round(interval * 1.5), ctx.timing.maxPollIntervalMs);
+    interval = nextPollInterval(ctx.timing, interval, ctx.now() - start);
   }
 
   function report(state: string) {
@@ -56,6 +57,12 @@ export async function waitForOperation(ctx: FlowContext, request: WaitRequest): 
     lastState = state;
     ctx.report(`Waiting for operation ${request.correlationId}: ${state}`);
   }
+}
+
+/** The interval grows by half up to the cap; after a long wait it relaxes to the slow interval. */
+export function nextPollInterval(timing: FlowTiming, interval: number, waitedMs: number): number {
+  if (waitedMs >= timing.relaxAfterMs) return timing.relaxedPollIntervalMs;
+  return Math.min(Math.round(interval * 1.5), timing.maxPollIntervalMs);
 }
 
 async function findOperation(ctx: FlowContext, request: WaitRequest) {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { createPublicClient, http } from "viem";
 import { type Emulator, startEmulator } from "../../emulator";
-import { ReceiptTimeoutError } from "../../provider/chain";
+import { OwnerActionRequiredError, ReceiptTimeoutError } from "../../provider/chain";
 import { checkAgainstOpenApi } from "../support/openapi-conformance";
 import { OneResourceStack, providerFor } from "./helpers/harness";
 
@@ -87,5 +87,74 @@ describe("CvmEnvironment: chain fidelity against the emulator", function () {
     } finally {
       await rpc("evm_setAutomine", [true]);
     }
+  });
+  it("keys back to the deploy-time set: the factory-registered hash gets a fresh addComposeHash, not the factory transaction", async () => {
+    const seeded = await emu.createCvm({
+      name: "factory-return",
+      kms: "onchain",
+      allowedEnvs: ["LOG_LEVEL"],
+      env: { LOG_LEVEL: "info" },
+    });
+    const { provider, reports } = await providerFor(emu);
+    const stack = new OneResourceStack(provider);
+    await stack.up({ cvmId: seeded.id, env: { LOG_LEVEL: "info", NEW_KEY: "n" }, adoptExistingEnv: true });
+    const nonce = await ownerNonce();
+    await stack.up({ cvmId: seeded.id, env: { LOG_LEVEL: "debug" }, adoptExistingEnv: true });
+    assert.deepEqual(emu.inspectCvm(seeded.id).allowed_envs, ["LOG_LEVEL"]);
+    assert.equal(await ownerNonce(), nonce + 1, "a fresh registration");
+    const tx = String(stack.state?.outputs.registrationTransactionHash) as `0x${string}`;
+    const receipt = await chain().getTransactionReceipt({ hash: tx });
+    assert.equal(receipt.to?.toLowerCase(), `0x${seeded.app_id}`.toLowerCase());
+    assert.ok(
+      reports.some((line) => /does not qualify/.test(line)),
+      reports.join("\n"),
+    );
+  });
+
+  it("the docs' minimal 465 kms_info ({chain_id, kms_contract_address}) is enough for the flow", async () => {
+    const seeded = await emu.createCvm({ name: "docs-465", kms: "onchain" });
+    emu.updateSettings({ kmsInfoLayout: "docs" });
+    try {
+      const { provider } = await providerFor(emu);
+      const stack = new OneResourceStack(provider);
+      await stack.up({ cvmId: seeded.id, env: { A: "1" } });
+      assert.deepEqual(emu.inspectCvm(seeded.id).env, { A: "1" });
+      assert.match(String(stack.state?.outputs.registrationTransactionHash), /^0x[0-9a-f]{64}$/);
+    } finally {
+      emu.updateSettings({ kmsInfoLayout: "full" });
+    }
+  });
+
+  it("a device the app does not allow: the owner sends addDevice, then addComposeHash, and the CVM boots", async () => {
+    const seeded = await emu.createCvm({ name: "device-new", kms: "onchain", deviceAllowed: false });
+    const { provider } = await providerFor(emu);
+    const stack = new OneResourceStack(provider);
+    const nonce = await ownerNonce();
+    await stack.up({ cvmId: seeded.id, env: { A: "1" } });
+    assert.equal(await ownerNonce(), nonce + 2);
+    assert.deepEqual(emu.inspectCvm(seeded.id).env, { A: "1" });
+  });
+
+  it("a device the app does not allow, signer not the owner: the owner action names addDevice and addComposeHash", async () => {
+    const seeded = await emu.createCvm({
+      name: "device-safe",
+      kms: "onchain",
+      owner: emu.otherOwner.address,
+      deviceAllowed: false,
+    });
+    const { provider } = await providerFor(emu);
+    await assert.rejects(
+      new OneResourceStack(provider).up({ cvmId: seeded.id, env: { A: "1" } }),
+      (error: unknown) => {
+        assert.ok(error instanceof OwnerActionRequiredError);
+        assert.deepEqual(
+          error.actions.map((a) => a.functionName),
+          ["addDevice", "addComposeHash"],
+        );
+        for (const action of error.actions) assert.ok(error.message.includes(action.calldata));
+        return true;
+      },
+    );
+    assert.deepEqual(emu.inspectCvm(seeded.id).env, {});
   });
 });

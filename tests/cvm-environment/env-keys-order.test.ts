@@ -2,9 +2,8 @@ import assert from "node:assert/strict";
 import { type Emulator, startEmulator } from "../../emulator";
 import type { PatchEnvsBody } from "../../provider/api";
 import { envKeysToSend } from "../../provider/cvm-environment/env-keys-order";
-import { apiFor } from "../../provider/cvm-environment/session";
 import { checkAgainstOpenApi } from "../support/openapi-conformance";
-import { apiWith, OneResourceStack, providerFor } from "./helpers/harness";
+import { OneResourceStack, providerWithApi } from "./helpers/harness";
 
 describe("env_keys order", () => {
   it("keeps the CVM's own order when the key set is unchanged, sorts a changed set", () => {
@@ -30,28 +29,19 @@ describe("env_keys order", () => {
       assert.ok(target);
       const sent: PatchEnvsBody[] = [];
       let reversed = false;
-      const { provider } = await providerFor(
-        emu,
-        {},
-        {
-          createApi: (settings, report) => {
-            const client = apiFor(settings, report);
-            // A server that keeps allowed_envs in the order it was given, not sorted.
-            return apiWith(client, {
-              getCvm: async (id) => {
-                const detail = await client.getCvm(id);
-                return reversed && detail.allowedEnvs
-                  ? { ...detail, allowedEnvs: [...detail.allowedEnvs].reverse() }
-                  : detail;
-              },
-              patchEnvs: (id, body) => {
-                sent.push({ ...body });
-                return client.patchEnvs(id, body);
-              },
-            });
-          },
+      // A server that keeps allowed_envs in the order it was given, not sorted.
+      const { provider } = await providerWithApi(emu, (client) => ({
+        getCvm: async (id) => {
+          const detail = await client.getCvm(id);
+          return reversed && detail.allowedEnvs
+            ? { ...detail, allowedEnvs: [...detail.allowedEnvs].reverse() }
+            : detail;
         },
-      );
+        patchEnvs: (id, body) => {
+          sent.push({ ...body });
+          return client.patchEnvs(id, body);
+        },
+      }));
       const stack = new OneResourceStack(provider);
       await stack.up({
         cvmId: target.id,

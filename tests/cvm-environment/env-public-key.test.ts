@@ -5,7 +5,7 @@ import { hexToBytes, kmsPublicKeyOf } from "../../provider/crypto";
 import { EnvPublicKeyError } from "../../provider/cvm-environment/errors";
 import { apiFor } from "../../provider/cvm-environment/session";
 import { checkAgainstOpenApi } from "../support/openapi-conformance";
-import { apiWith, OneResourceStack, patchCount, providerFor } from "./helpers/harness";
+import { OneResourceStack, patchCount, providerWithApi } from "./helpers/harness";
 
 /**
  * The env public key of an on-chain CVM whose detail has the published 2026-01-21 shape: no
@@ -31,33 +31,30 @@ describe("CvmEnvironment: env public key of an on-chain CVM without k256_pubkey"
   const onChainRequests = () => emu.requests().filter((r) => r.path.includes("/kms/on-chain/")).length;
 
   /**
-   * The production client, with the CVM detail reduced to the published shape, an optional on-chain list and
-   * optionally another `dstack_kms_address` (e.g. one without a contract, so `kmsInfo()` has no answer).
+   * The production client with an optional on-chain KMS list and optionally another `dstack_kms_address`
+   * (e.g. one without a contract, so `kmsInfo()` has no answer).
    */
   const providerWith = (
     onChain?: (real: () => Promise<KmsOnChainDetail>) => Promise<KmsOnChainDetail>,
     dstackKmsAddress?: string,
   ) =>
-    providerFor(
-      emu,
-      {},
-      {
-        createApi: (settings, report) => {
-          const client = apiFor(settings, report);
-          return apiWith(client, {
-            getCvm: async (id) => {
-              const detail = await client.getCvm(id);
-              if (!detail.kmsInfo) return detail;
-              const { k256Pubkey: _k, encryptedEnvPubkey: _e, ...kmsInfo } = detail.kmsInfo;
-              const { envPublicKey: _p, ...rest } = detail;
-              return { ...rest, kmsInfo: dstackKmsAddress ? { ...kmsInfo, dstackKmsAddress } : kmsInfo };
-            },
-            getKmsOnChainDetail: (chain) =>
-              onChain ? onChain(() => client.getKmsOnChainDetail(chain)) : client.getKmsOnChainDetail(chain),
-          });
-        },
+    providerWithApi(emu, (client) => ({
+      getCvm: async (id) => {
+        const detail = await client.getCvm(id);
+        return dstackKmsAddress && detail.kmsInfo
+          ? { ...detail, kmsInfo: { ...detail.kmsInfo, dstackKmsAddress } }
+          : detail;
       },
-    );
+      getKmsOnChainDetail: (chain) =>
+        onChain ? onChain(() => client.getKmsOnChainDetail(chain)) : client.getKmsOnChainDetail(chain),
+    }));
+
+  it("the emulator's detail has the published shape: no KMS signing key, no env key", async () => {
+    const detail = await apiFor({ apiKey: emu.apiKey, apiUrl: emu.apiUrl }).getCvm(target().id);
+    assert.equal(detail.kmsInfo?.k256Pubkey, undefined);
+    assert.equal(detail.envPublicKey, undefined);
+    assert.equal(typeof detail.kmsInfo?.chainId, "number");
+  });
 
   it("takes the KMS signing key from GET /kms/on-chain/{chain} and verifies the env key", async () => {
     const { provider } = await providerWith();
@@ -84,6 +81,19 @@ describe("CvmEnvironment: env public key of an on-chain CVM without k256_pubkey"
       return true;
     });
     assert.equal(patchCount(emu), patches);
+  });
+
+  it("an on-chain KMS missing from the API's list: the signing key is read from DstackKms.kmsInfo()", async () => {
+    const unlisted = async (real: () => Promise<KmsOnChainDetail>) => ({ ...(await real()), contracts: [] });
+    const { provider, reports } = await providerWith(unlisted);
+    const stack = new OneResourceStack(provider);
+    await stack.up({ cvmId: target().id, env: { API_KEY: "k" } });
+    assert.equal(stack.state?.outputs.envPublicKeyVerified, true);
+    assert.ok(
+      reports.some((line) => /DstackKms\.kmsInfo\(\)/.test(line)),
+      reports.join("\n"),
+    );
+    await stack.destroy();
   });
 
   it("without any source of the signing key: refused unless allowUnverifiedEnvPublicKey is set", async () => {

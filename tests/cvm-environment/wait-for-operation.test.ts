@@ -4,12 +4,15 @@ import { OperationFailedError, ReadyTimeoutError } from "../../provider/cvm-envi
 import type { CvmEnvironmentApi, FlowContext } from "../../provider/cvm-environment/ports";
 import { waitForOperation } from "../../provider/cvm-environment/wait-for-operation";
 
-function fakeContext(operations: () => CvmOperation[], detail: () => Partial<CvmDetail> = () => ({})) {
+function fakeContext(
+  operations: (clock: number) => CvmOperation[],
+  detail: () => Partial<CvmDetail> = () => ({}),
+) {
   let clock = 0;
   const sleeps: number[] = [];
   const reports: string[] = [];
   const api = {
-    listOperations: async () => operations(),
+    listOperations: async () => operations(clock),
     getCvm: async () => ({ id: "cvm_1", name: "n", status: "running", inProgress: false, ...detail() }),
   } as unknown as CvmEnvironmentApi;
   const ctx = {
@@ -20,7 +23,12 @@ function fakeContext(operations: () => CvmOperation[], detail: () => Partial<Cvm
       clock += ms;
     },
     now: () => clock,
-    timing: { pollIntervalMs: 1000, maxPollIntervalMs: 4000 },
+    timing: {
+      pollIntervalMs: 500,
+      maxPollIntervalMs: 2000,
+      relaxAfterMs: 300_000,
+      relaxedPollIntervalMs: 10_000,
+    },
   } as unknown as FlowContext;
   return { ctx, sleeps, reports };
 }
@@ -33,12 +41,33 @@ const op = (status: string, extra: Partial<CvmOperation> = {}): CvmOperation => 
 });
 
 describe("CvmEnvironment operation wait", () => {
-  it("polls with growing intervals until the operation completes, reporting state changes once", async () => {
+  it("polls with intervals growing to the cap until the operation completes, reporting state changes once", async () => {
     let polls = 0;
-    const { ctx, sleeps, reports } = fakeContext(() => [op(++polls < 4 ? "in_progress" : "completed")]);
+    const { ctx, sleeps, reports } = fakeContext(() => [op(++polls < 7 ? "in_progress" : "completed")]);
     await waitForOperation(ctx, { cvmId: "cvm_1", correlationId: "c1", timeoutSeconds: 60 });
-    assert.deepEqual(sleeps, [1000, 1500, 2250]);
+    assert.deepEqual(sleeps, [500, 750, 1125, 1688, 2000, 2000]);
     assert.equal(reports.filter((r) => r.includes("in_progress")).length, 1);
+  });
+
+  it("notices an operation that ends after 10 s within the capped interval", async () => {
+    const { ctx, sleeps } = fakeContext((clock) => [op(clock >= 10_000 ? "completed" : "in_progress")]);
+    await waitForOperation(ctx, { cvmId: "cvm_1", correlationId: "c1", timeoutSeconds: 60 });
+    const waited = sleeps.reduce((a, b) => a + b, 0);
+    assert.ok(waited >= 10_000 && waited <= 12_000, `waited ${waited} ms`);
+  });
+
+  it("relaxes to the slow interval after a long wait", async () => {
+    const { ctx, sleeps } = fakeContext(() => [op("in_progress")]);
+    await assert.rejects(
+      waitForOperation(ctx, { cvmId: "cvm_1", correlationId: "c1", timeoutSeconds: 330 }),
+      ReadyTimeoutError,
+    );
+    let elapsed = 0;
+    for (const ms of sleeps) {
+      if (elapsed < 300_000) assert.ok(ms <= 2000, `slept ${ms} ms after ${elapsed} ms`);
+      elapsed += ms;
+    }
+    assert.deepEqual(sleeps.slice(-3, -1), [10_000, 10_000]);
   });
 
   it("a failed operation carries the server's message", async () => {

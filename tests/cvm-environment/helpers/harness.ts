@@ -8,6 +8,7 @@ import type { Emulator } from "../../../emulator";
 import { createCvmEnvironmentProvider, type ProviderOptions } from "../../../provider";
 import { DEFAULT_FLOW_LIMITS } from "../../../provider/cvm-environment/plan";
 import type { CvmEnvironmentApi } from "../../../provider/cvm-environment/ports";
+import { apiFor } from "../../../provider/cvm-environment/session";
 
 export interface Harness {
   readonly provider: dynamic.ResourceProvider;
@@ -104,3 +105,16 @@ export const apiWith = (
   patchEnvs: (...args) => client.patchEnvs(...args),
   ...overrides,
 });
+
+/** `providerFor` with the production client, some of whose calls `overrides` replaces. */
+export const providerWithApi = (
+  emulator: Emulator,
+  overrides: (client: CvmEnvironmentApi) => Partial<CvmEnvironmentApi>,
+  config: Record<string, string> = {},
+): Promise<Harness> =>
+  providerFor(emulator, config, {
+    createApi: (settings, report) => {
+      const client = apiFor(settings, report);
+      return apiWith(client, overrides(client));
+    },
+  });

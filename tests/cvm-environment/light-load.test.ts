@@ -1,0 +1,40 @@
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { resolve } from "node:path";
+
+const ENTRY = resolve(__dirname, "../../provider/index.ts");
+const HEAVY = /[\\/]node_modules[\\/](viem|got|@noble[\\/][^\\/]+)[\\/]/;
+
+/** In a fresh process: require the provider entry, run `steps`, and list the heavy packages loaded. */
+function heavyPackagesAfter(steps: string): string[] {
+  const script = `
+    const provider = require(${JSON.stringify(ENTRY)}).cvmEnvironmentProvider();
+    (async () => {
+      ${steps}
+      const heavy = new Set();
+      for (const file of Object.keys(require.cache)) {
+        const match = ${HEAVY}.exec(file);
+        if (match) heavy.add(match[1].replace(/\\\\/g, "/"));
+      }
+      process.stdout.write(JSON.stringify([...heavy].sort()));
+    })().catch((error) => { console.error(error); process.exit(1); });`;
+  const out = execFileSync(process.execPath, ["--import", "tsx", "-e", script], { encoding: "utf8" });
+  return JSON.parse(out) as string[];
+}
+
+describe("CvmEnvironment provider module loading", () => {
+  it("configure, check and diff load neither viem, got nor @noble", () => {
+    const heavy = heavyPackagesAfter(`
+      await provider.configure({ config: { get: () => undefined } });
+      const inputs = { cvmId: "app_0123456789abcdef0123456789abcdef01234567", env: { A: "1" } };
+      const checked = await provider.check({}, inputs);
+      if (checked.failures?.length) throw new Error(JSON.stringify(checked.failures));
+      await provider.diff("id", checked.inputs, { ...checked.inputs, env: { A: "2" } });`);
+    assert.deepEqual(heavy, []);
+  });
+
+  it("an operation that reaches the world loads them on first use", () => {
+    const heavy = heavyPackagesAfter(`await provider.read("id", {}).catch(() => undefined);`);
+    assert.ok(heavy.includes("viem") && heavy.includes("got"), `loaded: ${heavy.join(", ")}`);
+  });
+});
