@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { createPublicClient, getAddress, http } from "viem";
 import { type Emulator, startEmulator } from "../../emulator";
+import { callsOfBatch } from "../../emulator/chain/safe-transaction";
 import { OwnerActionRequiredError, registerComposeHash } from "../../provider/chain";
 import { AdoptionRefusedError, OperationFailedError } from "../../provider/cvm-environment/errors";
 import { OwnerActionPendingError } from "../../provider/cvm-environment/owner-action";
@@ -169,13 +170,7 @@ describe("CvmEnvironment against the emulator", function () {
     );
 
     // The owners act: the Safe transaction built from the file, signed by two owners, executed.
-    const executed = await emu.safe.execute(
-      file.transactions.map((t) => ({
-        to: getAddress(t.to),
-        value: BigInt(t.value),
-        data: t.data as `0x${string}`,
-      })),
-    );
+    const executed = await emu.safe.execute(callsOfBatch(file.transactions));
 
     assert.equal(await stack.up(news), "create");
     assert.equal(stack.state?.outputs.registrationTransactionHash, executed);
@@ -214,13 +209,7 @@ describe("CvmEnvironment against the emulator", function () {
       file.transactions.map((t) => t.contractMethod.name),
       ["addDevice", "addComposeHash"],
     );
-    const executed = await emu.safe.execute(
-      file.transactions.map((t) => ({
-        to: getAddress(t.to),
-        value: BigInt(t.value),
-        data: t.data as `0x${string}`,
-      })),
-    );
+    const executed = await emu.safe.execute(callsOfBatch(file.transactions));
     assert.equal(await stack.up(news), "create");
     assert.equal(stack.state?.outputs.registrationTransactionHash, executed);
     const inside = await emu.waitForIdle(seeded.id);

@@ -5,7 +5,7 @@ import { CvmEnvironment } from "pulumi-phala";
 import { createPublicClient, getAddress, http } from "viem";
 import { type Emulator, type SeededCvm, startEmulator } from "../../emulator";
 import { executeSafeTransaction, safeAbi } from "../../emulator/chain/safe";
-import { safeTransactionFor } from "../../emulator/chain/safe-transaction";
+import { callsOfBatch, safeTransactionFor } from "../../emulator/chain/safe-transaction";
 import { safeBatchFileSchema } from "../../provider/owner-action/safe-batch";
 import { emulatorStack, providePulumiCli } from "./engine-fixture";
 
@@ -65,15 +65,7 @@ describe("engine: an app owned by a 2-of-3 Safe, from `pulumi up` to the owners'
 
     // As the Safe app does: the Safe transaction at the Safe's nonce, two owners' EIP-712 signatures, execTransaction.
     const nonce = await chain().readContract({ address: safe, abi: safeAbi, functionName: "nonce" });
-    const transaction = safeTransactionFor(
-      file.transactions.map((t) => ({
-        to: getAddress(t.to),
-        value: BigInt(t.value),
-        data: t.data as `0x${string}`,
-      })),
-      nonce,
-      emulator.safe.multiSend,
-    );
+    const transaction = safeTransactionFor(callsOfBatch(file.transactions), nonce, emulator.safe.multiSend);
     const executed = await executeSafeTransaction({
       rpcUrl: emulator.chain.rpcUrl,
       safe,
