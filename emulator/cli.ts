@@ -67,9 +67,13 @@ async function main(): Promise<void> {
   out();
   out("  App owners (funded anvil keys; local test keys only):");
   out(`    app owner     ${emulator.appOwner.address}  ${emulator.appOwner.privateKey}`);
+  const { safe } = emulator;
   out(
-    `    other owner   ${emulator.otherOwner.address}  ${emulator.otherOwner.privateKey}   (stands in for a Safe)`,
+    `    Safe          ${safe.address}  (Safe v1.4.1, ${safe.threshold} of ${safe.owners.length}; MultiSendCallOnly ${safe.multiSend})`,
   );
+  for (const [i, owner] of safe.owners.entries()) {
+    out(`    Safe owner ${i + 1}  ${owner.address}  ${owner.privateKey}`);
+  }
   out();
   out("  CVMs:");
   for (const cvm of emulator.cvms) {
@@ -78,7 +82,9 @@ async function main(): Promise<void> {
         ? "PHALA KMS"
         : cvm.owner === emulator.appOwner.address
           ? "on-chain, owned by app owner"
-          : "on-chain, owned by other owner";
+          : cvm.owner === safe.address
+            ? "on-chain, owned by the Safe"
+            : `on-chain, owned by ${cvm.owner}`;
     out(`    ${cvm.name.padEnd(22)} ${cvm.id}  app_${cvm.app_id}  ${owner}`);
   }
   out();

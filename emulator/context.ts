@@ -3,6 +3,7 @@ import type { AnvilAccount } from "./chain/anvil";
 import { BootAuthorizer } from "./chain/boot-authorization";
 import { ChainControl } from "./chain/chain-control";
 import type { DstackKmsDeployment } from "./chain/deploy-dstack";
+import type { LocalSafe } from "./chain/safe";
 import type { RegistrationVerifier } from "./chain/verify-registration";
 import { upstreamComposeHash } from "./compose/compose-hash";
 import { FaultRegistry } from "./faults";
@@ -22,6 +23,8 @@ export type ChainInfo = {
   accounts: AnvilAccount[];
   /** The interval block time anvil runs with; null = automine. */
   blockTimeSeconds: number | null;
+  /** The Safe that seeds with `owner: "safe"` are handed to. */
+  safe: LocalSafe;
 };
 
 /** All state of one emulator instance, shared by the API routes and the inspection API. */

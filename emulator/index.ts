@@ -3,6 +3,8 @@ import type { AddressInfo } from "node:net";
 import { type AnvilAccount, type AnvilOptions, startAnvil } from "./chain/anvil";
 import type { ChainStatus } from "./chain/chain-control";
 import { deployDstackKms } from "./chain/deploy-dstack";
+import { executeSafeCalls, startLocalSafe } from "./chain/safe";
+import type { SafeCall } from "./chain/safe-transaction";
 import { RegistrationVerifier } from "./chain/verify-registration";
 import { EmulatorContext } from "./context";
 import { fromHex } from "./crypto/hex";
@@ -74,6 +76,15 @@ export type SeededCvm = {
   owner: `0x${string}` | null;
 };
 
+export type EmulatorSafe = {
+  address: `0x${string}`;
+  threshold: number;
+  owners: AnvilAccount[];
+  /** The MultiSendCallOnly library batches go through (DELEGATECALL). */
+  multiSend: `0x${string}`;
+  execute(calls: readonly SafeCall[]): Promise<`0x${string}`>;
+};
+
 export interface Emulator {
   /** Base URL of the Phala API, e.g. `http://127.0.0.1:41234/api/v1` (`PHALA_CLOUD_API_PREFIX`). */
   readonly apiUrl: string;
@@ -92,8 +103,12 @@ export interface Emulator {
   };
   /** The funded key that owns the on-chain seed apps (anvil account 1). */
   readonly appOwner: AnvilAccount;
-  /** A funded key that owns the multisig-style seed app, standing in for a Safe (anvil account 2). */
-  readonly otherOwner: AnvilAccount;
+  /**
+   * The 2-of-3 Safe (v1.4.1) that owns `multisig-env-demo`; its owners are anvil accounts 2, 3 and 4.
+   * `execute` runs calls as a Safe transaction signed by the first `threshold` owners (a batch through
+   * MultiSendCallOnly) and returns the execution transaction's hash.
+   */
+  readonly safe: EmulatorSafe;
   /** Compressed secp256k1 key (0x-hex) that signs env public keys. */
   readonly kmsPublicKey: string;
   readonly cvms: SeededCvm[];
@@ -158,8 +173,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
   };
   try {
-    const [deployer, appOwner, otherOwner] = node.accounts;
-    if (!deployer || !appOwner || !otherOwner) throw new Error("anvil needs at least 3 accounts");
+    const [deployer, appOwner, ...rest] = node.accounts;
+    const safeOwners = rest.slice(0, 3);
+    if (!deployer || !appOwner || safeOwners.length < 3) throw new Error("anvil needs at least 5 accounts");
+    const safe = await startLocalSafe(node.rpcUrl, deployer.privateKey, safeOwners, 2);
     const keys = new KeyService(rootKey(options.kmsRootKey));
     const apiKey = options.apiKey ?? `phak_emulator_${randomBytes(16).toString("hex")}`;
     const dstack = await deployDstackKms({
@@ -178,6 +195,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         chainId: node.chainId,
         accounts: node.accounts,
         blockTimeSeconds: options.anvil?.blockTime ?? null,
+        safe,
       },
       new RegistrationVerifier(node.rpcUrl),
       dstack,
@@ -234,7 +252,21 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         dstackKms: dstack.kms,
       },
       appOwner,
-      otherOwner,
+      safe: {
+        address: safe.address,
+        threshold: safe.threshold,
+        owners: safeOwners,
+        multiSend: safe.contracts.multiSendCallOnly,
+        execute: (calls) =>
+          executeSafeCalls({
+            rpcUrl: node.rpcUrl,
+            safe: safe.address,
+            multiSend: safe.contracts.multiSendCallOnly,
+            calls,
+            ownerPrivateKeys: safeOwners.slice(0, safe.threshold).map((o) => o.privateKey),
+            executorPrivateKey: safeOwners[0]?.privateKey ?? deployer.privateKey,
+          }),
+      },
       kmsPublicKey: keys.k256PublicKey,
       cvms: seeded,
       inspectCvm: (identifier) => inspectCvm(ctx, must(identifier)),

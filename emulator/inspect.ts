@@ -162,9 +162,13 @@ export const CvmSeedSchema = z
     name: z.string(),
     kms: z.enum(["phala", "onchain"]),
     owner: z
-      .string()
-      .regex(/^0x[0-9a-fA-F]{40}$/)
-      .transform((s) => s as `0x${string}`)
+      .union([
+        z.literal("safe"),
+        z
+          .string()
+          .regex(/^0x[0-9a-fA-F]{40}$/)
+          .transform((s) => s as `0x${string}`),
+      ])
       .optional(),
     exposeEnvPubkey: z.boolean().optional(),
     allowedEnvs: z.array(z.string()).optional(),

@@ -1,4 +1,5 @@
 import { deployAndRegisterApp } from "./chain/deploy-dstack";
+import { handOverToSafe } from "./chain/safe";
 import { upstreamComposeHash } from "./compose/compose-hash";
 import type { EmulatorContext } from "./context";
 import { type EnvEntry, sealEnvBlob, x25519PublicKeyOf } from "./crypto/env-blob";
@@ -14,8 +15,11 @@ export type CvmSeed = {
   name: string;
   /** `phala`: off-chain KMS, single-phase updates. `onchain`: KMS on the local chain, own DstackApp. */
   kms: "phala" | "onchain";
-  /** Owner of the DstackApp (on-chain only); default: the first app-owner account (anvil account 1). */
-  owner?: `0x${string}`;
+  /**
+   * Owner of the DstackApp (on-chain only); default: the first app-owner account (anvil account 1).
+   * `"safe"`: the emulator's 2-of-3 Safe, through the contract's own ownership transfer.
+   */
+  owner?: `0x${string}` | "safe";
   /** Whether GET /cvms/{id} carries the env pubkey (default: true for phala, false for on-chain). */
   exposeEnvPubkey?: boolean;
   /** Initial allowed_envs (default: none). */
@@ -58,10 +62,9 @@ export const DEFAULT_DOCKER_COMPOSE = `services:
       - /var/run/dstack.sock:/var/run/dstack.sock
 `;
 
-/** The default seeds: one PHALA-KMS CVM, two on-chain CVMs owned by the app-owner key, one owned by another account. */
+/** The default seeds: one PHALA-KMS CVM, on-chain CVMs owned by the app-owner key, one owned by the 2-of-3 Safe. */
 export function defaultSeeds(accounts: { address: `0x${string}` }[]): CvmSeed[] {
   const appOwner = accounts[1]?.address;
-  const otherOwner = accounts[2]?.address;
   return [
     {
       name: "phala-env-demo",
@@ -81,7 +84,7 @@ export function defaultSeeds(accounts: { address: `0x${string}` }[]): CvmSeed[] 
     {
       name: "multisig-env-demo",
       kms: "onchain",
-      owner: otherOwner,
+      owner: "safe",
       exposeEnvPubkey: true,
       allowedEnvs: ["LOG_LEVEL"],
       env: { LOG_LEVEL: "warn" },
@@ -178,19 +181,32 @@ export async function createCvm(ctx: EmulatorContext, seed: CvmSeed): Promise<Cv
   const kms = ctx.kmsByKind(seed.kms === "phala" ? "phala" : "ethereum");
   if (seed.kms === "onchain") {
     const deployer = ctx.chain.accounts[0];
-    const owner = seed.owner ?? ctx.chain.accounts[1]?.address;
+    const safe = ctx.chain.safe;
+    const owner = seed.owner === "safe" ? safe.address : (seed.owner ?? ctx.chain.accounts[1]?.address);
     if (!deployer || !owner) throw new Error("the chain has too few accounts");
-    const { app, transactionHash } = await ctx.serialDeploy(() =>
-      deployAndRegisterApp({
+    const { app, transactionHash } = await ctx.serialDeploy(async () => {
+      const deployed = await deployAndRegisterApp({
         rpcUrl: ctx.chain.rpcUrl,
         senderPrivateKey: deployer.privateKey,
         kms: ctx.dstack.kms,
-        owner,
+        // A Safe takes the app over through the contract's own two-step transfer, as a team would.
+        owner: seed.owner === "safe" ? deployer.address : owner,
         initialComposeHash: `0x${upstreamComposeHash(appCompose)}`,
         ...(seed.deviceAllowed === false ? {} : { initialDeviceId: `0x${NODE_DEVICE_ID}` as const }),
         allowAnyDevice: seed.allowAnyDevice ?? false,
-      }),
-    );
+      });
+      if (seed.owner === "safe") {
+        await handOverToSafe({
+          rpcUrl: ctx.chain.rpcUrl,
+          contract: deployed.app,
+          ownerPrivateKey: deployer.privateKey,
+          safe: safe.address,
+          multiSend: safe.contracts.multiSendCallOnly,
+          safeOwnerPrivateKeys: safe.owners.slice(0, safe.threshold).map((o) => o.privateKey),
+        });
+      }
+      return deployed;
+    });
     appId = app.slice(2).toLowerCase();
     onchain = {
       chainId: ctx.chain.chainId,

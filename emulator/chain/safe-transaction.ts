@@ -7,6 +7,13 @@ export const DELEGATECALL = 1;
 /** One call the Safe makes (a Transaction Builder batch entry, reduced to what the chain sees). */
 export type SafeCall = { to: `0x${string}`; value: bigint; data: Hex };
 
+/** The calls of a Transaction Builder batch file's `transactions`, as the Safe app reads them (`to`, `value`, `data`). */
+export function callsOfBatch(
+  transactions: readonly { to: string; value: string; data: string }[],
+): SafeCall[] {
+  return transactions.map((t) => ({ to: getAddress(t.to), value: BigInt(t.value), data: t.data as Hex }));
+}
+
 /** The Safe v1.4.1 `SafeTx` struct (EIP-712), without refunds: gas fields and refund tokens are zero. */
 export type SafeTransaction = {
   to: `0x${string}`;

@@ -273,3 +273,29 @@ export async function handOverToSafe(options: HandOverOptions): Promise<void> {
     throw new Error(`the Safe ${options.safe} did not become the owner of ${options.contract}`);
   }
 }
+
+/** The emulator's own Safe: owners are local anvil test keys. */
+export type LocalSafe = {
+  address: `0x${string}`;
+  threshold: number;
+  owners: { address: `0x${string}`; privateKey: `0x${string}` }[];
+  contracts: SafeContracts;
+};
+
+/** Deploys the Safe contracts and one Safe of `owners` with `threshold`. */
+export async function startLocalSafe(
+  rpcUrl: string,
+  deployerPrivateKey: `0x${string}`,
+  owners: LocalSafe["owners"],
+  threshold: number,
+): Promise<LocalSafe> {
+  const contracts = await deploySafeContracts(rpcUrl, deployerPrivateKey);
+  const address = await createSafe({
+    rpcUrl,
+    deployerPrivateKey,
+    contracts,
+    owners: owners.map((o) => o.address),
+    threshold,
+  });
+  return { address, threshold, owners, contracts };
+}

@@ -139,7 +139,7 @@ describe("CvmEnvironment: chain fidelity against the emulator", function () {
     const seeded = await emu.createCvm({
       name: "device-safe",
       kms: "onchain",
-      owner: emu.otherOwner.address,
+      owner: "safe",
       deviceAllowed: false,
     });
     const { provider } = await providerFor(emu);

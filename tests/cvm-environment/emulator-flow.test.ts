@@ -1,9 +1,12 @@
 import assert from "node:assert/strict";
-import { createWalletClient, defineChain, http } from "viem";
-import { privateKeyToAccount } from "viem/accounts";
+import { readFileSync } from "node:fs";
+import { createPublicClient, getAddress, http } from "viem";
 import { type Emulator, startEmulator } from "../../emulator";
-import { dstackAppAbi, OwnerActionRequiredError, registerComposeHash } from "../../provider/chain";
+import { callsOfBatch } from "../../emulator/chain/safe-transaction";
+import { OwnerActionRequiredError, registerComposeHash } from "../../provider/chain";
 import { AdoptionRefusedError, OperationFailedError } from "../../provider/cvm-environment/errors";
+import { OwnerActionPendingError } from "../../provider/cvm-environment/owner-action";
+import { safeBatchFileSchema } from "../../provider/owner-action/safe-batch";
 import { checkAgainstOpenApi } from "../support/openapi-conformance";
 import { OneResourceStack, patchCount, providerFor } from "./helpers/harness";
 
@@ -124,45 +127,94 @@ describe("CvmEnvironment against the emulator", function () {
     for (const line of reports) assert.equal(line.includes(emu.appOwner.privateKey.slice(2)), false);
   });
 
-  it("signer not the owner: stops with hash, contract, chain and calldata; the next up completes after the owner registers", async () => {
+  it("signer not the owner (a 2-of-3 Safe): stops with the calls and a Transaction Builder file; once the Safe executes it, up completes with the Safe's transaction and no transaction of the signer", async () => {
     const target = cvm("multisig-env-demo");
-    const { provider } = await providerFor(emu);
+    assert.equal(target.owner, emu.safe.address);
+    const signer = emu.appOwner;
+    const chain = createPublicClient({ transport: http(emu.chain.rpcUrl) });
+    const signerNonce = await chain.getTransactionCount({ address: signer.address });
+    const { provider, reports } = await providerFor(emu);
     const stack = new OneResourceStack(provider);
     const news = { cvmId: target.id, env: { LOG_LEVEL: "warn", NEW_KEY: "n" } };
-    let required: OwnerActionRequiredError | undefined;
+
+    let pending: OwnerActionPendingError | undefined;
     await assert.rejects(stack.up(news), (error: unknown) => {
+      assert.ok(error instanceof OwnerActionPendingError, String(error));
       assert.ok(error instanceof OwnerActionRequiredError);
-      required = error;
-      for (const part of [error.composeHash, error.contract, String(error.chainId), error.calldata]) {
-        assert.ok(error.message.includes(part), part);
-      }
-      assert.equal(error.message.includes(emu.appOwner.privateKey.slice(2)), false);
+      pending = error;
       return true;
     });
-    assert.ok(required);
-    assert.equal(required.contract.toLowerCase(), target.app_contract?.toLowerCase());
+    assert.ok(pending?.batchFile);
+    const app = getAddress(target.app_contract ?? "0x");
+    assert.equal(pending.contract, app);
+    for (const part of [
+      pending.composeHash,
+      app,
+      `chain ${emu.chain.chainId}`,
+      emu.safe.address,
+      pending.calldata,
+      pending.batchFile,
+    ]) {
+      assert.ok(pending.message.includes(part), `the message names ${part}`);
+    }
+    assert.ok(reports.some((line) => line.includes(pending?.batchFile ?? "?")));
 
-    const chain = defineChain({
-      id: emu.chain.chainId,
-      name: "anvil",
-      nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
-      rpcUrls: { default: { http: [emu.chain.rpcUrl] } },
-    });
-    const owner = createWalletClient({
-      account: privateKeyToAccount(emu.otherOwner.privateKey),
-      chain,
-      transport: http(),
-    });
-    const ownerTx = await owner.writeContract({
-      address: required.contract,
-      abi: dstackAppAbi,
-      functionName: "addComposeHash",
-      args: [required.composeHash],
-    });
+    const text = readFileSync(pending.batchFile, "utf8");
+    assert.equal(text.includes(signer.privateKey.slice(2)), false, "no key in the file");
+    const file = safeBatchFileSchema.parse(JSON.parse(text));
+    assert.equal(file.chainId, String(emu.chain.chainId));
+    assert.equal(file.meta.createdFromSafeAddress, emu.safe.address);
+    assert.deepEqual(
+      file.transactions.map((t) => [t.to, t.contractMethod.name, t.contractInputsValues]),
+      [[app, "addComposeHash", { composeHash: pending.composeHash }]],
+    );
+
+    // The owners act: the Safe transaction built from the file, signed by two owners, executed.
+    const executed = await emu.safe.execute(callsOfBatch(file.transactions));
 
     assert.equal(await stack.up(news), "create");
-    assert.equal(stack.state?.outputs.registrationTransactionHash, ownerTx);
+    assert.equal(stack.state?.outputs.registrationTransactionHash, executed);
     assert.deepEqual(emu.inspectCvm(target.id).env, { LOG_LEVEL: "warn", NEW_KEY: "n" });
+    assert.equal(
+      await chain.getTransactionCount({ address: signer.address }),
+      signerNonce,
+      "the signer sent nothing",
+    );
+  });
+
+  it("a Safe-owned app whose device is new: the batch holds addDevice then addComposeHash; executed through MultiSend, it satisfies the API and the CVM boots", async () => {
+    const seeded = await emu.createCvm({
+      name: "safe-new-device",
+      kms: "onchain",
+      owner: "safe",
+      deviceAllowed: false,
+      exposeEnvPubkey: true,
+    });
+    const { provider } = await providerFor(emu);
+    const stack = new OneResourceStack(provider);
+    const news = { cvmId: seeded.id, env: { API_KEY: "k" } };
+    let pending: OwnerActionPendingError | undefined;
+    await assert.rejects(stack.up(news), (error: unknown) => {
+      assert.ok(error instanceof OwnerActionPendingError, String(error));
+      pending = error;
+      return true;
+    });
+    assert.ok(pending?.batchFile);
+    const file = safeBatchFileSchema.parse(JSON.parse(readFileSync(pending.batchFile, "utf8")));
+    assert.deepEqual(
+      file.transactions.map((t) => [t.contractMethod.name, Object.values(t.contractInputsValues)[0], t.data]),
+      pending.actions.map((a) => [a.functionName, a.argument, a.calldata]),
+    );
+    assert.deepEqual(
+      file.transactions.map((t) => t.contractMethod.name),
+      ["addDevice", "addComposeHash"],
+    );
+    const executed = await emu.safe.execute(callsOfBatch(file.transactions));
+    assert.equal(await stack.up(news), "create");
+    assert.equal(stack.state?.outputs.registrationTransactionHash, executed);
+    const inside = await emu.waitForIdle(seeded.id);
+    assert.equal(inside.status, "running");
+    assert.deepEqual(inside.env, { API_KEY: "k" });
   });
 
   it("a crash between the transaction and phase 2 resumes without a second transaction", async () => {

@@ -11,6 +11,7 @@ import {
   encryptFor,
   forwardCall,
   forwarderAbi,
+  outsider,
   registeredHashes,
   sendAddComposeHash,
   sendCall,
@@ -167,15 +168,9 @@ describe("emulator: PATCH /cvms/{id}/envs", () => {
     assert.equal(res.status, 467);
     assert.match(String((res.body as Body).message), /ComposeHashAdded/);
     // A reverted transaction to the contract (non-owner, explicit gas so it is mined).
-    const reverted = await sendAddComposeHash(
-      emulator,
-      contract,
-      p1.composeHash,
-      emulator.otherOwner.privateKey,
-      {
-        gas: 100_000n,
-      },
-    );
+    const reverted = await sendAddComposeHash(emulator, contract, p1.composeHash, outsider(emulator), {
+      gas: 100_000n,
+    });
     assert.equal(reverted.status, "reverted");
     res = await phase2(reverted.transactionHash);
     assert.equal(res.status, 467);

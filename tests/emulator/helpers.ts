@@ -176,3 +176,10 @@ export async function registeredHashes(emulator: Emulator, transactionHash: stri
     (log) => log.args.composeHash,
   );
 }
+
+/** A funded key that owns no app contract itself (a Safe owner acts only through the Safe). */
+export function outsider(emulator: Emulator): Hex {
+  const key = emulator.safe.owners[0]?.privateKey;
+  if (!key) throw new Error("the emulator's Safe has no owners");
+  return key;
+}

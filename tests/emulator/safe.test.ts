@@ -113,7 +113,7 @@ describe("emulator chain: Safe v1.4.1 from @safe-global/safe-contracts", functio
     assert.ok(encoded.toLowerCase().includes(packed), "packed entry present");
   });
 
-  it("hands the app over to the Safe; the previous owner can no longer add hashes", async () => {
+  it("hands the app over to the Safe (transferOwnership, then acceptOwnership as a Safe transaction); the previous owner can no longer add hashes", async () => {
     await handOverToSafe({
       rpcUrl: node.rpcUrl,
       contract: app,
@@ -124,6 +124,8 @@ describe("emulator chain: Safe v1.4.1 from @safe-global/safe-contracts", functio
     });
     const c = client();
     assert.equal(await c.readContract({ address: app, abi: dstackAppAbi, functionName: "owner" }), safe);
+    // DstackApp is Ownable2Step: the Safe's first transaction was its acceptOwnership().
+    assert.equal(await c.readContract({ address: safe, abi: safeAbi, functionName: "nonce" }), 1n);
     await assert.rejects(
       c.simulateContract({
         account: key(1).address,

@@ -7,8 +7,9 @@ import {
   verifyEnvEncryptPublicKey,
   withComposeMethods,
 } from "@phala/cloud";
+import { createPublicClient, encodeFunctionData, http } from "viem";
 import { anvil } from "viem/chains";
-import type { Emulator } from "../../emulator/index";
+import { dstackAppAbi, type Emulator } from "../../emulator/index";
 import { api, seed, sendAddComposeHash, startTestEmulator } from "./helpers";
 
 // The official SDK, pointed at the emulator, must work unchanged. `encryptEnvVars` and
@@ -233,7 +234,7 @@ describe("emulator: official @phala/cloud SDK against the emulator", () => {
     this.timeout(30_000);
     const multisig = seed(emulator, "multisig-env-demo");
     assert.ok(multisig.app_contract && multisig.owner);
-    assert.equal(multisig.owner, emulator.otherOwner.address);
+    assert.equal(multisig.owner, emulator.safe.address);
     const hash = "cd".repeat(32);
     await assert.rejects(
       addComposeHash({
@@ -256,14 +257,21 @@ describe("emulator: official @phala/cloud SDK against the emulator", () => {
       },
     );
     assert.equal(receipt.status, "reverted");
-    // The rightful owner can register it.
-    const ok = await sendAddComposeHash(
-      emulator,
-      multisig.app_contract,
-      hash,
-      emulator.otherOwner.privateKey,
-    );
-    assert.equal(ok.status, "success");
+    // The rightful owner, the Safe, can register it.
+    await emulator.safe.execute([
+      {
+        to: multisig.app_contract,
+        value: 0n,
+        data: encodeFunctionData({ abi: dstackAppAbi, functionName: "addComposeHash", args: [`0x${hash}`] }),
+      },
+    ]);
+    const allowed = await createPublicClient({ transport: http(emulator.chain.rpcUrl) }).readContract({
+      address: multisig.app_contract,
+      abi: dstackAppAbi,
+      functionName: "allowedComposeHashes",
+      args: [`0x${hash}`],
+    });
+    assert.equal(allowed, true);
   });
 
   it("KMS functions: getKmsList paging and filter, getKmsInfo, getKmsOnChainDetail, nextAppIds", async () => {

@@ -3,8 +3,7 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CvmEnvironment } from "pulumi-phala";
-import { createPublicClient, createWalletClient, http } from "viem";
-import { privateKeyToAccount } from "viem/accounts";
+import { createPublicClient, http } from "viem";
 import { foundry } from "viem/chains";
 import { dstackAppAbi, type Emulator, type SeededCvm, startEmulator } from "../../emulator";
 import {
@@ -66,18 +65,11 @@ describe("engine: CvmEnvironment on the real pulumi CLI (Automation API, inline 
     return outputs;
   };
 
-  /** The owner of the multisig-style app sends the calldata an OwnerActionRequired error carries. */
+  /** The Safe that owns the multisig app executes the calldata an OwnerActionRequired error carries. */
   const ownerRegisters = async (failure: Error) => {
     const calldata = failure.message.match(/0xdfc77223[0-9a-f]{64}/)?.[0] as `0x${string}` | undefined;
     assert.ok(calldata, "the error carries the addComposeHash calldata");
-    const owner = createWalletClient({
-      account: privateKeyToAccount(emulator.otherOwner.privateKey),
-      chain: foundry,
-      transport: http(emulator.chain.rpcUrl),
-    });
-    const hash = await owner.sendTransaction({ to: multisig.app_contract as `0x${string}`, data: calldata });
-    await chain().waitForTransactionReceipt({ hash });
-    return hash;
+    return emulator.safe.execute([{ to: multisig.app_contract as `0x${string}`, value: 0n, data: calldata }]);
   };
   const failureOf = (run: Promise<unknown>, why: string) =>
     run.then(
