@@ -1,8 +1,11 @@
 import { benchCrypto } from "./crypto";
 import { benchProvider } from "./provider";
+import { benchSideBySide } from "./side-by-side";
 
 benchCrypto();
-benchProvider().catch((error) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+benchProvider()
+  .then(benchSideBySide)
+  .catch((error) => {
+    console.error(error);
+    process.exitCode = 1;
+  });

@@ -150,7 +150,7 @@ async function run(emulator: Emulator, host: DynamicProviderHost, providerText: 
   console.log("\nCvmEnvironment provider, through the dynamic-provider host over gRPC against the emulator");
   console.log(`  __provider text (as a user's state holds it)   ${Buffer.byteLength(providerText)} bytes`);
   console.log(
-    `  (emulator operation duration ${settings.operationDurationMs} ms; the provider polls the operation every 2 s at first)`,
+    `  (emulator operation duration ${settings.operationDurationMs} ms; the provider polls the operation from 0.5 s up to every 2 s)`,
   );
   for (const step of steps) {
     const total = Object.values(step.requests).reduce((a, b) => a + b, 0);
