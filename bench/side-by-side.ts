@@ -6,6 +6,8 @@ import { createPublicClient, http } from "viem";
 import { anvil } from "viem/chains";
 import { type Emulator, startEmulator } from "../emulator";
 import { createCvmEnvironmentProvider } from "../provider";
+import { pulumiSession } from "../scripts/engine/pulumi-session";
+import { createWorkspace, type Workspace } from "../scripts/engine/workspace";
 
 /** How many on-chain CVMs get a key-set change per run. */
 const COUNTS = [1, 5] as const;
@@ -21,31 +23,44 @@ interface Side {
 }
 
 /**
- * The same job three ways is the goal (official SDK loop, provider called directly, provider through
- * the pulumi CLI); this measures the first two: N on-chain CVMs each get a new env key set (465,
- * `addComposeHash`, phase 2, wait until applied). Figures are printed, not asserted.
+ * The same job three ways (official SDK loop, provider called directly, provider through the pulumi
+ * CLI in a project directory that installs the npm tarball): N on-chain CVMs each get a new env key
+ * set (465, `addComposeHash`, phase 2, wait until applied). Figures are printed, not asserted.
  */
 export async function benchSideBySide(): Promise<void> {
   printStartUp();
-  for (const blockTime of [undefined, 2]) {
-    for (const n of COUNTS) {
-      const emulator = await startEmulator(blockTime === undefined ? {} : { anvil: { blockTime } });
-      try {
-        const sides = [await sdkLoop(emulator, n), await providerDirect(emulator, n)];
-        const mining = blockTime === undefined ? "instant mining" : `${blockTime} s blocks`;
-        const opMs = emulator.settings().operationDurationMs;
-        console.log(`\n${n} on-chain CVM(s), key-set change, ${mining}, emulator operation ${opMs} ms`);
-        const base = sides[0]?.ms ?? 1;
-        for (const side of sides) {
-          console.log(
-            `  ${side.label.padEnd(48)} ${side.ms.toFixed(0).padStart(6)} ms  ×${(side.ms / base).toFixed(2)}` +
-              `   API requests ${String(side.requests).padStart(3)}   ${side.transactions} tx`,
-          );
-        }
-      } finally {
-        await emulator.stop();
-      }
+  const project = resolve(__dirname, "cli-project");
+  const workspace = await createWorkspace(project);
+  try {
+    for (const blockTime of [undefined, 2]) {
+      for (const n of COUNTS) await compare(workspace, project, n, blockTime);
     }
+  } finally {
+    workspace.dispose();
+  }
+}
+
+async function compare(workspace: Workspace, project: string, n: number, blockTime: number | undefined) {
+  const emulator = await startEmulator(blockTime === undefined ? {} : { anvil: { blockTime } });
+  try {
+    const projectDir = workspace.addProject(project, `bench-${n}-${blockTime ?? 0}`);
+    const sides = [
+      await sdkLoop(emulator, n),
+      await providerDirect(emulator, n),
+      await providerThroughCli(emulator, n, projectDir),
+    ];
+    const mining = blockTime === undefined ? "instant mining" : `${blockTime} s blocks`;
+    const opMs = emulator.settings().operationDurationMs;
+    console.log(`\n${n} on-chain CVM(s), key-set change, ${mining}, emulator operation ${opMs} ms`);
+    const base = sides[0]?.ms ?? 1;
+    for (const side of sides) {
+      console.log(
+        `  ${side.label.padEnd(48)} ${side.ms.toFixed(0).padStart(6)} ms  ×${(side.ms / base).toFixed(2)}` +
+          `   API requests ${String(side.requests).padStart(3)}   ${side.transactions} tx`,
+      );
+    }
+  } finally {
+    await emulator.stop();
   }
 }
 
@@ -111,6 +126,33 @@ async function sdkLoop(emulator: Emulator, n: number): Promise<Side> {
       }
     }
   });
+}
+
+/** `pulumi up` of a project with one CvmEnvironment per CVM (CLI, language host, program, provider host). */
+async function providerThroughCli(emulator: Emulator, n: number, projectDir: string): Promise<Side> {
+  const ids = await onchainCvms(emulator, "cli", n);
+  const session = pulumiSession(projectDir);
+  const pulumi = async (args: string[]) => {
+    const result = await session.run(args);
+    if (result.code !== 0) throw new Error(`pulumi ${args[0]} failed: ${result.stderr}`);
+  };
+  try {
+    await pulumi(["stack", "init", "bench"]);
+    const config: [string, string][] = [
+      ["phala:apiUrl", emulator.apiUrl],
+      ["phala:apiKey", emulator.apiKey],
+      ["phala:rpcUrl", emulator.chain.rpcUrl],
+      ["phala:privateKey", emulator.appOwner.privateKey],
+      ["cvmIds", ids.join(",")],
+      ["env", JSON.stringify(ENV)],
+    ];
+    for (const [key, value] of config) await pulumi(["config", "set", key, value]);
+    return await measureSide(emulator, "provider through the pulumi CLI (pulumi up)", () =>
+      pulumi(["up", "--yes", "--skip-preview"]),
+    );
+  } finally {
+    session.dispose();
+  }
 }
 
 /** SDK 0.2.9's addComposeHash prints the receipt logs (a debug leftover, phala-api.md §7.5). */
