@@ -6,8 +6,8 @@ import {
   DynamicProviderHost,
   type Props,
   secret,
-} from "../tests/host/host-harness";
-import { userStateProviderText } from "../tests/support/user-state-provider-text";
+} from "../scripts/host/dynamic-provider-host";
+import { userStateProviderText } from "../scripts/host/user-state-provider-text";
 
 /**
  * Cost of the CvmEnvironment provider per engine step, measured through the real dynamic-provider

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { userStateProviderText } from "../support/user-state-provider-text";
+import { userStateProviderText } from "../../scripts/host/user-state-provider-text";
 import { loadSerializedProvider } from "./helpers/load-serialized";
 
 const GOLDEN = path.join(__dirname, "fixtures", "shim.serialized.txt");

@@ -4,7 +4,6 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { createPublicClient, http } from "viem";
 import { dstackAppAbi, type Emulator, type SeededCvm, startEmulator } from "../../emulator";
-import { userStateProviderText } from "../support/user-state-provider-text";
 import {
   assertBuiltProviderFresh,
   DynamicProviderHost,
@@ -14,7 +13,8 @@ import {
   secret,
   type TranscriptEntry,
   UNKNOWN,
-} from "./host-harness";
+} from "../../scripts/host/dynamic-provider-host";
+import { userStateProviderText } from "../../scripts/host/user-state-provider-text";
 
 const PROJECT = "host-test";
 const urn = (name: string) => `urn:pulumi:host::${PROJECT}::pulumi-nodejs:dynamic:CvmEnvironment::${name}`;
