@@ -10,7 +10,7 @@ import { pulumiSession } from "../scripts/engine/pulumi-session";
 import { createWorkspace, type Workspace } from "../scripts/engine/workspace";
 
 /** How many on-chain CVMs get a key-set change per run. */
-const COUNTS = [1, 5] as const;
+const COUNTS = [1, 5, 20] as const;
 /** The official CLI polls the CVM every 2 s while an update is applied (phala-api.md §3.6). */
 const CLI_POLL_MS = 2_000;
 const ENV = { LOG_LEVEL: "info", FEATURE: "on" };
