@@ -27,6 +27,7 @@ export interface LocalEngine {
  * this process); the provider runs in the dynamic-provider host the engine starts in `main`.
  */
 export async function createLocalEngine(options: LocalEngineOptions): Promise<LocalEngine> {
+  isolateProgramConnections();
   const binDir = pulumiCliBinDir();
   const stateDir = mkdtempSync(join(tmpdir(), "pulumi-phala-engine-"));
   const backend = join(stateDir, "backend");
@@ -64,4 +65,20 @@ export async function createLocalEngine(options: LocalEngineOptions): Promise<Lo
       rmSync(stateDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Inline programs of many engine runs share this process, and grpc-js shares connections to equal
+ * addresses through a process-wide subchannel pool. When a new engine listens on a port an earlier,
+ * finished engine used, the program's client can pick up that dead connection and fail with
+ * `14 UNAVAILABLE: No connection established`. Each client gets its own pool instead. A program
+ * run by the CLI (one engine per process, as users run it) never meets this.
+ */
+function isolateProgramConnections(): void {
+  // The SDK's client options are internal (not in its typings), read by every client it creates.
+  const settings = require("@pulumi/pulumi/runtime/settings") as {
+    grpcClientOptions?: Record<string, unknown>;
+  };
+  if (!settings.grpcClientOptions) throw new Error("@pulumi/pulumi no longer exposes grpcClientOptions");
+  settings.grpcClientOptions["grpc.use_local_subchannel_pool"] = 1;
 }
