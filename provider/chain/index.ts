@@ -25,6 +25,7 @@ export {
   PendingTransactionsError,
   PhalaChainError,
   ReceiptTimeoutError,
+  TransactionDroppedError,
   TransactionRevertedError,
   TransactionSendError,
 } from "./errors";

@@ -25,3 +25,10 @@ export async function rpcCall<T>(
     throw new ChainRpcError(operation, context.rpcOrigin, describeCause(error, context.secrets));
   }
 }
+
+/** Whether the node knows the transaction, pending or mined (no throw). */
+export const isKnownTransaction = (context: ChainContext, hash: `0x${string}`): Promise<boolean> =>
+  context.client.getTransaction({ hash }).then(
+    () => true,
+    () => false,
+  );

@@ -1,4 +1,4 @@
-import { strip0x } from "../crypto";
+import { bareHex } from "../normalize";
 import { applyEnv } from "./apply-env";
 import { buildEnvRequest, type EnvSource } from "./env-request";
 import {
@@ -66,7 +66,7 @@ export async function applyAndWait(
     ...(cvm.kmsType ? { kmsType: cvm.kmsType } : {}),
     ...(cvm.chainId !== undefined ? { chainId: cvm.chainId } : {}),
     ...(publicKey ? { envPublicKey: publicKey.hex, envPublicKeyVerified: publicKey.verified } : {}),
-    ...(composeHash ? { composeHash: strip0x(composeHash).toLowerCase() } : {}),
+    ...(composeHash ? { composeHash: bareHex(composeHash) } : {}),
     ...(applied.registrationTransactionHash
       ? { registrationTransactionHash: applied.registrationTransactionHash }
       : {}),

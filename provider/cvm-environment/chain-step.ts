@@ -1,10 +1,11 @@
 import { OwnerActionRequiredError } from "../chain";
-import { composeHash, strip0x } from "../crypto";
+import { composeHash } from "../crypto";
+import { bareAppId, bareHex } from "../normalize";
 import { ChainTargetMismatchError, ComposeHashMismatchError, MissingRpcUrlError } from "./errors";
 import { OwnerActionPendingError, prepareOwnerAction } from "./owner-action";
 import type { RegistrationRequest } from "./plan";
 import type { CvmEnvironmentApi, FlowContext } from "./ports";
-import { bareAppId, type ResolvedCvm } from "./resolve-cvm";
+import type { ResolvedCvm } from "./resolve-cvm";
 
 export interface Registration {
   readonly transactionHash: string;
@@ -90,6 +91,6 @@ async function verifyComposeHashForKeys(
 ): Promise<void> {
   const composeFile = await api.getComposeFile(cvmId);
   const computed = composeHash({ ...composeFile, allowed_envs: [...envKeys] });
-  const requested = strip0x(requestedHash.trim()).toLowerCase();
+  const requested = bareHex(requestedHash);
   if (computed !== requested) throw new ComposeHashMismatchError(requested, computed, envKeys);
 }

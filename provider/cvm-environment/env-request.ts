@@ -1,5 +1,6 @@
 import type { PatchEnvsBody } from "../api";
-import { encryptEnv, strip0x } from "../crypto";
+import { encryptEnv } from "../crypto";
+import { bareHex } from "../normalize";
 import { type EnvPublicKey, resolveEnvPublicKey } from "./env-public-key";
 import type { CheckedInputs } from "./inputs";
 import type { FlowContext } from "./ports";
@@ -33,7 +34,7 @@ export async function buildEnvRequest(
 ): Promise<BuiltEnvRequest> {
   if (source.encryptedEnv !== undefined) {
     const envKeys = await keysToSend(ctx, cvm, Object.keys(source.envRevisions));
-    return { request: { encryptedEnv: strip0x(source.encryptedEnv).toLowerCase(), envKeys } };
+    return { request: { encryptedEnv: bareHex(source.encryptedEnv), envKeys } };
   }
   const env = source.env ?? {};
   const envPublicKey = await resolveEnvPublicKey(ctx, cvm, allowUnverifiedEnvPublicKey);

@@ -1,3 +1,5 @@
+import { exponentialBackoff } from "../api/retry";
+
 /**
  * The decisions of the two-phase update, kept free of I/O: given what the last step brought (a
  * `PATCH /cvms/{id}/envs` answer or a registration on chain), what happens next. The flow starts
@@ -116,9 +118,6 @@ export const initialFlowState: FlowState = {
 /** Phase 1: send the env and the key list. */
 export const firstStep: NextStep = { kind: "send", delayMs: 0 };
 
-export const backoffDelay = (attempt: number, limits: FlowLimits): number =>
-  Math.min(limits.maxDelayMs, limits.baseDelayMs * 2 ** Math.max(0, attempt - 1));
-
 export function decideNext(
   state: FlowState,
   event: FlowEvent,
@@ -231,7 +230,7 @@ function rejected(
         next: {
           kind: "send",
           phase2: state.phase2,
-          delayMs: backoffDelay(attempt, limits),
+          delayMs: exponentialBackoff(attempt, limits),
           why: "transaction not verified yet (HTTP 467); retrying phase 2",
         },
       };
@@ -269,7 +268,7 @@ function rejected(
           },
         };
       }
-      const delayMs = backoffDelay(attempt, limits);
+      const delayMs = exponentialBackoff(attempt, limits);
       return {
         state: { ...state, busyRetries: attempt, busyWaitedMs: state.busyWaitedMs + delayMs },
         next: {
