@@ -8,10 +8,10 @@
 import { z } from "zod";
 import { compact } from "../compact";
 import { bareAppId, hexDigits } from "../normalize";
+import { type Redactor, serverText } from "../redact";
 import { errorField, parseErrorBody } from "./error-body";
 import type { ResponseIssue } from "./errors";
 import { responseIssues, unexpectedResponse } from "./parse";
-import { type Redactor, serverText } from "./redact";
 import { idString, optionalString } from "./schemas/common";
 
 /**

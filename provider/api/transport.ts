@@ -10,9 +10,9 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import got, { type Got, RequestError, TimeoutError } from "got";
 import { compact } from "../compact";
+import { createRedactor, type Redactor } from "../redact";
 import { NetworkError, type PhalaApiError } from "./errors";
 import { unexpectedResponse } from "./parse";
-import { createRedactor, type Redactor } from "./redact";
 import { errorFromResponse } from "./response-error";
 import { type AttemptOutcome, type RetryPolicy, retryDelay } from "./retry";
 import { PHALA_API_VERSION } from "./version";
