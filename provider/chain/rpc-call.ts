@@ -1,6 +1,6 @@
 import type { PublicClient } from "viem";
+import { describeCause } from "./describe-cause";
 import { ChainRpcError, PhalaChainError } from "./errors";
-import { describeCause } from "./redact";
 
 /** A public client plus what error mapping needs: the redacted RPC origin and the secrets to scrub. */
 export interface ChainContext {

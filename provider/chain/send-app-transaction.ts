@@ -9,6 +9,7 @@ import {
 } from "viem";
 import { type AppWrite, dstackAppAbi } from "./abi";
 import { appCalldata } from "./compose-hash";
+import { describeCause } from "./describe-cause";
 import {
   ChainRpcError,
   PendingTransactionsError,
@@ -17,7 +18,6 @@ import {
   TransactionSendError,
 } from "./errors";
 import { findPendingTransaction } from "./pending-transaction";
-import { describeCause } from "./redact";
 import { type ChainContext, isKnownTransaction, rpcCall } from "./rpc-call";
 import { nextNonce, recordSent, sentNonce, sentWithCalldata } from "./sent-transactions";
 import { signerLockKey, withSignerLock } from "./signer-lock";

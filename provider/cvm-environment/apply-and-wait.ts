@@ -1,4 +1,5 @@
-import { encryptEnv, strip0x } from "../crypto";
+import { encryptEnv } from "../crypto";
+import { bareHex } from "../normalize";
 import { applyEnv } from "./apply-env";
 import { envKeysToSend } from "./env-keys-order";
 import { resolveEnvPublicKey } from "./env-public-key";
@@ -48,7 +49,7 @@ export async function applyAndWait(
     );
   } else {
     envKeys = [...payload.envKeys].sort();
-    encryptedEnv = strip0x(payload.encryptedEnv).toLowerCase();
+    encryptedEnv = bareHex(payload.encryptedEnv);
   }
 
   const applied = await applyEnv(ctx, cvm, {
@@ -84,7 +85,7 @@ export async function applyAndWait(
     ...(cvm.kmsType ? { kmsType: cvm.kmsType } : {}),
     ...(cvm.chainId !== undefined ? { chainId: cvm.chainId } : {}),
     ...(publicKey ? { envPublicKey: publicKey.hex, envPublicKeyVerified: publicKey.verified } : {}),
-    ...(composeHash ? { composeHash: strip0x(composeHash).toLowerCase() } : {}),
+    ...(composeHash ? { composeHash: bareHex(composeHash) } : {}),
     ...(applied.registrationTransactionHash
       ? { registrationTransactionHash: applied.registrationTransactionHash }
       : {}),

@@ -1,9 +1,10 @@
 import { OwnerActionRequiredError } from "../chain";
+import { bareAppId } from "../normalize";
 import { verifyComposeHashForKeys } from "./compose-hash-check";
 import { ChainTargetMismatchError, MissingRpcUrlError } from "./errors";
 import { OwnerActionPendingError, prepareOwnerAction } from "./owner-action";
 import type { FlowContext } from "./ports";
-import { bareAppId, type ResolvedCvm } from "./resolve-cvm";
+import type { ResolvedCvm } from "./resolve-cvm";
 
 export interface RegistrationRequest {
   readonly composeHash: string;

@@ -1,4 +1,5 @@
-import { composeHash, strip0x } from "../crypto";
+import { composeHash } from "../crypto";
+import { bareHex } from "../normalize";
 import { ComposeHashMismatchError } from "./errors";
 import type { CvmEnvironmentApi } from "./ports";
 
@@ -16,6 +17,6 @@ export async function verifyComposeHashForKeys(
   const composeFile = await api.getComposeFile(cvmId);
   const keys = [...envKeys].sort();
   const computed = composeHash({ ...composeFile, allowed_envs: keys });
-  const requested = strip0x(requestedHash.trim()).toLowerCase();
+  const requested = bareHex(requestedHash);
   if (computed !== requested) throw new ComposeHashMismatchError(requested, computed, keys);
 }

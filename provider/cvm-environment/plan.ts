@@ -1,3 +1,5 @@
+import { exponentialBackoff } from "../api/retry";
+
 /**
  * The decisions of the two-phase update, kept free of I/O: given what the last
  * `PATCH /cvms/{id}/envs` answered, what happens next.
@@ -97,9 +99,6 @@ export const initialFlowState: FlowState = {
   busyRetries: 0,
   busyWaitedMs: 0,
 };
-
-export const backoffDelay = (attempt: number, limits: FlowLimits): number =>
-  Math.min(limits.maxDelayMs, limits.baseDelayMs * 2 ** Math.max(0, attempt - 1));
 
 export function decideNext(
   state: FlowState,
@@ -216,7 +215,7 @@ function rejected(
         next: {
           kind: "send",
           phase2: state.phase2,
-          delayMs: backoffDelay(attempt, limits),
+          delayMs: exponentialBackoff(attempt, limits),
           why: "transaction not verified yet (HTTP 467); retrying phase 2",
         },
       };
@@ -254,7 +253,7 @@ function rejected(
           },
         };
       }
-      const delayMs = backoffDelay(attempt, limits);
+      const delayMs = exponentialBackoff(attempt, limits);
       return {
         state: { ...state, busyRetries: attempt, busyWaitedMs: state.busyWaitedMs + delayMs },
         next: {
