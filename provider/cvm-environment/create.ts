@@ -3,6 +3,7 @@ import { applyAndWait } from "./apply-and-wait";
 import { AdoptionRefusedError } from "./errors";
 import { applyOptionsOf, CheckedInputsSchema } from "./inputs";
 import { buildOutputs } from "./outputs";
+import { withRegistrationBehindHash } from "./registration-behind";
 import { currentAllowedEnvs, resolveCvm } from "./resolve-cvm";
 import type { ProviderRuntime } from "./runtime";
 
@@ -28,5 +29,8 @@ export async function createCvmEnvironment(runtime: ProviderRuntime, props: unkn
     overwriteForeignEnv: options.adoptExistingEnv || existing.length === 0,
     optIn: "adoptExistingEnv",
   });
-  return { id: cvm.canonicalId, outs: buildOutputs(inputs, computed) };
+  return {
+    id: cvm.canonicalId,
+    outs: buildOutputs(inputs, await withRegistrationBehindHash(ctx, cvm, computed, undefined)),
+  };
 }

@@ -4,11 +4,11 @@ import { applyAndWait } from "./apply-and-wait";
 import { applyOptionsOf, type CheckedInputs, CheckedInputsSchema } from "./inputs";
 import {
   buildOutputs,
-  type ComputedOutputs,
   computedOf,
   type StoredOutputs,
   StoredOutputsSchema,
 } from "./outputs";
+import { withRegistrationBehindHash } from "./registration-behind";
 import { resolveCvm } from "./resolve-cvm";
 import type { ProviderRuntime } from "./runtime";
 
@@ -32,20 +32,7 @@ export async function updateCvmEnvironment(
     ...(previous.correlationId ? { ours: previous.correlationId } : {}),
     overwriteForeignEnv: options.overwriteForeignEnv,
   });
-  return { outs: buildOutputs(inputs, withRegistrationOf(previous, computed)) };
-}
-
-/**
- * `registrationTransactionHash` names the transaction behind the CVM's current compose hash: an
- * update that kept the compose hash (values only) keeps naming the same transaction.
- */
-function withRegistrationOf(previous: StoredOutputs, computed: ComputedOutputs): ComputedOutputs {
-  const kept =
-    computed.registrationTransactionHash === undefined &&
-    previous.registrationTransactionHash !== undefined &&
-    computed.composeHash !== undefined &&
-    computed.composeHash === previous.composeHash;
-  return kept ? { ...computed, registrationTransactionHash: previous.registrationTransactionHash } : computed;
+  return { outs: buildOutputs(inputs, await withRegistrationBehindHash(ctx, cvm, computed, previous)) };
 }
 
 function samePayload(previous: StoredOutputs, inputs: CheckedInputs): boolean {
