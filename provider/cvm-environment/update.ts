@@ -1,7 +1,6 @@
 import { isDeepStrictEqual } from "node:util";
 import type { UpdateResult } from "@pulumi/pulumi/dynamic";
-import { applyAndWait, payloadOf } from "./apply-and-wait";
-import { envKeysOf } from "./env-revisions";
+import { applyAndWait } from "./apply-and-wait";
 import { applyOptionsOf, type CheckedInputs, CheckedInputsSchema } from "./inputs";
 import {
   buildOutputs,
@@ -29,7 +28,7 @@ export async function updateCvmEnvironment(
   const ctx = runtime.context(inputs);
   const cvm = await resolveCvm(ctx.api, previous.canonicalCvmId ?? id);
   const options = applyOptionsOf(inputs);
-  const computed = await applyAndWait(ctx, cvm, payloadOf(inputs), options, {
+  const computed = await applyAndWait(ctx, cvm, inputs, options, {
     ...(previous.correlationId ? { ours: previous.correlationId } : {}),
     overwriteForeignEnv: options.overwriteForeignEnv,
   });
@@ -38,8 +37,10 @@ export async function updateCvmEnvironment(
 
 function samePayload(previous: StoredOutputs, inputs: CheckedInputs): boolean {
   return (
-    isDeepStrictEqual(envKeysOf(previous.envRevisions ?? {}), envKeysOf(inputs.envRevisions)) &&
+    isDeepStrictEqual(keySet(previous.envRevisions ?? {}), keySet(inputs.envRevisions)) &&
     isDeepStrictEqual(previous.env, inputs.env) &&
     previous.encryptedEnv === inputs.encryptedEnv
   );
 }
+
+const keySet = (revisions: Readonly<Record<string, number>>): Set<string> => new Set(Object.keys(revisions));
