@@ -4,7 +4,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createPublicClient, createWalletClient, http, type PublicClient } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
-import { type AnvilAccount, type AnvilNode, startAnvil } from "../../emulator/chain/anvil";
+import type { AnvilAccount } from "../../emulator/chain/anvil";
 import { deployDstackApp, localChain } from "../../emulator/chain/deploy-dstack";
 import { dstackAppAbi } from "../../emulator/chain/dstack-contracts";
 import {
@@ -19,28 +19,24 @@ import {
   registerComposeHash,
   TransactionSendError,
 } from "../../provider/chain";
+import { useAnvil } from "../support/fixtures";
 
 const randomHash = (): string => randomBytes(32).toString("hex");
 
 describe("chain: registerComposeHash against anvil", function () {
   this.timeout(60_000);
 
-  let node: AnvilNode;
+  const node = useAnvil({ accounts: 3 }, "test");
   let client: PublicClient;
   let owner: AnvilAccount;
   let other: AnvilAccount;
 
-  beforeEach(async () => {
-    node = await startAnvil({ accounts: 3 });
+  beforeEach(() => {
     client = createPublicClient({ chain: localChain(node.rpcUrl), transport: http(node.rpcUrl) });
     const [first, second] = node.accounts;
     assert.ok(first && second);
     owner = first;
     other = second;
-  });
-
-  afterEach(async () => {
-    await node.stop();
   });
 
   const deploy = (contractOwner: AnvilAccount) =>
