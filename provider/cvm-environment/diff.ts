@@ -1,6 +1,6 @@
 import type { DiffResult } from "@pulumi/pulumi/dynamic";
 import { normalizeCvmId } from "../api/cvm-id";
-import { bareAppId } from "./resolve-cvm";
+import { bareAppId, isUnprefixedAppId } from "../normalize";
 import { isUnknown } from "./unknown";
 
 /**
@@ -34,8 +34,8 @@ function sameCvm(old: Record<string, unknown>, cvmId: unknown): boolean {
 function canonicalForm(id: string): string | undefined {
   try {
     const normalized = normalizeCvmId(id);
-    const app = /^app_([0-9a-f]{40})$/i.exec(normalized)?.[1];
-    return app === undefined ? normalized : `app_${app.toLowerCase()}`;
+    const app = normalized.slice(4);
+    return /^app_/i.test(normalized) && isUnprefixedAppId(app) ? `app_${app.toLowerCase()}` : normalized;
   } catch {
     return undefined;
   }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { PatchEnvsBody } from "../../provider/api";
-import { envKeysToSend } from "../../provider/cvm-environment/env-keys-order";
+import { envKeysToSend } from "../../provider/cvm-environment/env-request";
 import { useEmulator } from "../support/fixtures";
 import { OneResourceStack, providerWithApi } from "./helpers/harness";
 
