@@ -1,6 +1,6 @@
 import { applyAndWait } from "./apply-and-wait";
 import { applyOptionsOf, type CheckedInputs } from "./inputs";
-import { credentialsOf } from "./read";
+import { perResourceOf } from "./read";
 import { knownCvmOf, resolveOrGone } from "./resolve-or-gone";
 import type { ProviderRuntime } from "./runtime";
 
@@ -17,7 +17,7 @@ export async function deleteCvmEnvironment(
     canonicalCvmId?: string;
     correlationId?: string;
   };
-  const ctx = runtime.context(credentialsOf(stored));
+  const ctx = runtime.context(perResourceOf(stored));
   const cvm = await resolveOrGone(ctx.api, knownCvmOf(stored, id));
   if (cvm === undefined) return;
   ctx.report(`Clearing the environment of ${cvm.canonicalId}`);

@@ -20,7 +20,7 @@ export async function readCvmEnvironment(
   props: unknown,
 ): Promise<ReadResult> {
   const stored = (props ?? {}) as Record<string, unknown>;
-  const ctx = runtime.context(credentialsOf(stored));
+  const ctx = runtime.context(perResourceOf(stored));
   const cvm = await resolveOrGone(ctx.api, knownCvmOf(stored, id));
   if (cvm === undefined) return { id: "" };
   const allowed = await currentAllowedEnvs(ctx.api, cvm);
@@ -65,7 +65,11 @@ async function foreignWriteSince(
   return writes[0]?.correlationId;
 }
 
-export const credentialsOf = (stored: Record<string, unknown>): { privateKey?: string; rpcUrl?: string } => ({
+/** What a flow context needs of stored outputs: the CVM's name for progress lines and per-resource credentials. */
+export const perResourceOf = (
+  stored: Record<string, unknown>,
+): { cvmId?: string; privateKey?: string; rpcUrl?: string } => ({
+  ...(typeof stored.cvmId === "string" ? { cvmId: stored.cvmId } : {}),
   ...(typeof stored.privateKey === "string" ? { privateKey: stored.privateKey } : {}),
   ...(typeof stored.rpcUrl === "string" ? { rpcUrl: stored.rpcUrl } : {}),
 });

@@ -2,12 +2,7 @@ import { isDeepStrictEqual } from "node:util";
 import type { UpdateResult } from "@pulumi/pulumi/dynamic";
 import { applyAndWait } from "./apply-and-wait";
 import { applyOptionsOf, type CheckedInputs, CheckedInputsSchema } from "./inputs";
-import {
-  buildOutputs,
-  computedOf,
-  type StoredOutputs,
-  StoredOutputsSchema,
-} from "./outputs";
+import { buildOutputs, computedOf, type StoredOutputs, StoredOutputsSchema } from "./outputs";
 import { withRegistrationBehindHash } from "./registration-behind";
 import { resolveCvm } from "./resolve-cvm";
 import type { ProviderRuntime } from "./runtime";
