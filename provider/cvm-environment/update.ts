@@ -1,11 +1,13 @@
 import { isDeepStrictEqual } from "node:util";
 import type { UpdateResult } from "@pulumi/pulumi/dynamic";
 import { applyAndWait, payloadOf } from "./apply-and-wait";
+import { parseArgument } from "./arguments";
 import { envKeysOf } from "./env-revisions";
 import { applyOptionsOf, type CheckedInputs, CheckedInputsSchema } from "./inputs";
 import {
   buildOutputs,
   type ComputedOutputs,
+  type CvmEnvironmentOutputs,
   computedOf,
   type StoredOutputs,
   StoredOutputsSchema,
@@ -18,9 +20,9 @@ export async function updateCvmEnvironment(
   id: string,
   olds: unknown,
   news: unknown,
-): Promise<UpdateResult> {
-  const inputs = CheckedInputsSchema.parse(news);
-  const previous = StoredOutputsSchema.parse(olds);
+): Promise<UpdateResult<CvmEnvironmentOutputs>> {
+  const inputs = parseArgument(CheckedInputsSchema, news, "update's inputs");
+  const previous = parseArgument(StoredOutputsSchema, olds, "update's state");
   // An env update is not idempotent (each one restarts the CVM): options, credentials or another
   // identifier for the same CVM change nothing on the CVM.
   if (samePayload(previous, inputs)) {
