@@ -105,7 +105,8 @@ export interface PropertySpec {
   readonly always?: true;
 }
 
-type Properties = typeof CVM_ENVIRONMENT_PROPERTIES;
+/** Map over `keyof Properties` (not `PropertyName`) to keep each property's doc comment. */
+export type Properties = typeof CVM_ENVIRONMENT_PROPERTIES;
 export type PropertyName = keyof Properties;
 /** The names whose spec matches `Condition`. */
 export type NamesWhere<Condition> = {

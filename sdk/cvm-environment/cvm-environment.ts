@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import {
   type AlwaysPresentName,
   PROPERTY_NAMES,
+  type Properties,
   type PropertyName,
   SECRET_INPUT_NAMES,
   SECRET_NAMES,
@@ -21,7 +22,7 @@ const secretIfSet = <T>(value: pulumi.Input<T> | undefined) =>
 
 /** The outputs of `CvmEnvironment`, documented where they are declared (`CVM_ENVIRONMENT_PROPERTIES`). */
 type CvmEnvironmentOutputs = {
-  readonly [K in PropertyName]: pulumi.Output<
+  readonly [K in keyof Properties]: pulumi.Output<
     K extends AlwaysPresentName ? ValueOf<K> : ValueOf<K> | undefined
   >;
 };
