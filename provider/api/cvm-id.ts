@@ -1,3 +1,5 @@
+import { isUnprefixedAppId } from "../normalize";
+
 /**
  * CVM identifiers as the API expects them in a path, with the same string rules as
  * the official SDKs: a UUID (dashes optional) loses its dashes, a bare 40-hex app id gets the `app_`
@@ -6,7 +8,6 @@
  */
 
 const UUID_V4 = /^[0-9a-f]{8}-?[0-9a-f]{4}-?4[0-9a-f]{3}-?[89ab][0-9a-f]{3}-?[0-9a-f]{12}$/i;
-const BARE_APP_ID = /^[0-9a-f]{40}$/i;
 
 /** Longer than any identifier form the API hands out (names, hashed ids, `app_` + 40 hex, UUIDs). */
 export const MAX_CVM_ID_LENGTH = 128;
@@ -31,7 +32,7 @@ export function normalizeCvmId(input: string): string {
   const problem = cvmIdProblem(id);
   if (problem !== undefined) throw new TypeError(`CVM identifier ${problem}`);
   if (UUID_V4.test(id)) return id.replace(/-/g, "");
-  if (BARE_APP_ID.test(id)) return `app_${id}`;
+  if (isUnprefixedAppId(id)) return `app_${id}`;
   return id;
 }
 

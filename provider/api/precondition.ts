@@ -6,11 +6,13 @@
  */
 
 import { z } from "zod";
+import { compact } from "../compact";
+import { bareAppId, hexDigits } from "../normalize";
+import { type Redactor, serverText } from "../redact";
 import { errorField, parseErrorBody } from "./error-body";
 import type { ResponseIssue } from "./errors";
 import { responseIssues, unexpectedResponse } from "./parse";
-import { type Redactor, serverText } from "./redact";
-import { compact, idString, optionalString } from "./schemas/common";
+import { idString, optionalString } from "./schemas/common";
 
 /**
  * The 465's `kms_info`, reduced to what the flow uses: only `chain_id` is required (null for the
@@ -64,10 +66,6 @@ export interface PreconditionRequired {
   requestId?: string;
 }
 
-const HASH = /^(?:0x)?([0-9a-fA-F]{64})$/;
-const APP_ID = /^(?:0x|app_)?([0-9a-fA-F]{40})$/;
-const HEX = /^(?:0x)?([0-9a-fA-F]+)$/;
-
 const DEFAULT_MESSAGE = "Compose hash registration required";
 
 /** Parses a 465 body; throws `UnexpectedResponseError` (naming fields, never values) if it lacks what phase 2 needs. */
@@ -80,8 +78,8 @@ export function parsePreconditionRequired(
   const issues: ResponseIssue[] = [];
 
   const composeHash = errorField(parsed, "compose_hash");
-  const hashMatch = typeof composeHash === "string" ? HASH.exec(composeHash) : null;
-  if (typeof composeHash !== "string" || hashMatch === null) {
+  const composeHashHex = typeof composeHash === "string" ? hexDigits(composeHash, 32) : undefined;
+  if (composeHashHex === undefined) {
     issues.push({ path: "compose_hash", problem: "expected 64 hex characters, with or without 0x" });
   }
 
@@ -105,7 +103,7 @@ export function parsePreconditionRequired(
   if (
     issues.length > 0 ||
     typeof composeHash !== "string" ||
-    hashMatch === null ||
+    composeHashHex === undefined ||
     typeof appId !== "string"
   ) {
     throw unexpectedResponse(route, issues, 465);
@@ -114,12 +112,12 @@ export function parsePreconditionRequired(
   const result: PreconditionRequired = {
     kind: "precondition_required",
     composeHash,
-    composeHashHex: (hashMatch[1] ?? "").toLowerCase(),
-    appId: APP_ID.exec(appId)?.[1]?.toLowerCase() ?? appId,
+    composeHashHex,
+    appId: bareAppId(appId) ?? appId,
     message: parsed.message === undefined ? DEFAULT_MESSAGE : serverText(redact, parsed.message),
   };
   if (typeof deviceId === "string" && deviceId !== "") {
-    result.deviceId = HEX.exec(deviceId)?.[1]?.toLowerCase() ?? deviceId;
+    result.deviceId = hexDigits(deviceId) ?? deviceId;
   }
   if (kmsInfo !== undefined) result.kmsInfo = kmsInfo;
   if (parsed.errorCode !== undefined) result.errorCode = parsed.errorCode;

@@ -2,6 +2,8 @@
  * Turning a non-2xx response into the matching `PhalaApiError` subclass, with a message that says
  * what to do. Server text is redacted and shortened before it is quoted.
  */
+
+import { type Redactor, serverText } from "../redact";
 import { type ParsedErrorBody, parseErrorBody } from "./error-body";
 import {
   AuthError,
@@ -17,7 +19,6 @@ import {
   TxVerificationError,
   ValidationError,
 } from "./errors";
-import { type Redactor, serverText } from "./redact";
 import { parseRetryAfter } from "./retry";
 
 export interface ErrorResponse {

@@ -95,14 +95,24 @@ export function parseRetryAfter(value: string | undefined, now: number = Date.no
   return Math.max(0, at - now);
 }
 
-/** Capped exponential backoff with jitter: a uniform value in [cap/2, cap). */
+/**
+ * The backoff rule of every retry, HTTP or update flow: `baseDelayMs` after attempt 1, doubling
+ * with each further attempt, never above `maxDelayMs`.
+ */
+export function exponentialBackoff(
+  attempt: number,
+  delays: { readonly baseDelayMs: number; readonly maxDelayMs: number },
+): number {
+  return Math.min(delays.maxDelayMs, delays.baseDelayMs * 2 ** Math.max(0, attempt - 1));
+}
+
+/** `exponentialBackoff` with jitter: a uniform value in [cap/2, cap). */
 export function backoffDelay(
   attempt: number,
   policy: RetryPolicy,
   random: () => number = Math.random,
 ): number {
-  const exponential = policy.baseDelayMs * 2 ** Math.max(0, attempt - 1);
-  const capped = Math.min(policy.maxDelayMs, exponential);
+  const capped = exponentialBackoff(attempt, policy);
   return Math.round(capped / 2 + (random() * capped) / 2);
 }
 

@@ -9,9 +9,10 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import got, { type Got, RequestError, TimeoutError } from "got";
+import { compact } from "../compact";
+import { createRedactor, type Redactor } from "../redact";
 import { NetworkError, type PhalaApiError } from "./errors";
 import { unexpectedResponse } from "./parse";
-import { createRedactor, type Redactor } from "./redact";
 import { errorFromResponse } from "./response-error";
 import { type AttemptOutcome, type RetryPolicy, retryDelay } from "./retry";
 import { PHALA_API_VERSION } from "./version";
@@ -122,8 +123,7 @@ function describeNetwork(code: string | undefined, timedOut: boolean, timeoutMs:
 }
 
 function stringifyBody(body: Record<string, unknown>): string {
-  const defined = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined));
-  return JSON.stringify(defined);
+  return JSON.stringify(compact(body));
 }
 
 function searchParams(query: Record<string, QueryValue> | undefined): Record<string, string> | undefined {

@@ -1,12 +1,11 @@
 import { encodeFunctionData } from "viem";
+import { hexDigits } from "../normalize";
 import { type AppWrite, dstackAppAbi } from "./abi";
 import { InvalidChainParamsError, InvalidComposeHashError } from "./errors";
 
-const BYTES32_PATTERN = /^(?:0x)?([0-9a-fA-F]{64})$/;
-
 const bytes32 = (value: string): `0x${string}` | undefined => {
-  const match = typeof value === "string" ? BYTES32_PATTERN.exec(value.trim()) : null;
-  return match?.[1] ? `0x${match[1].toLowerCase()}` : undefined;
+  const digits = typeof value === "string" ? hexDigits(value, 32) : undefined;
+  return digits === undefined ? undefined : `0x${digits}`;
 };
 
 /**

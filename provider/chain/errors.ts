@@ -201,6 +201,18 @@ export class ReceiptTimeoutError extends PhalaChainError {
   }
 }
 
+/** No receipt, and the node no longer knows the transaction: dropped from its pool or lost on the way. */
+export class TransactionDroppedError extends ReceiptTimeoutError {
+  override name = "TransactionDroppedError";
+  constructor(transactionHash: `0x${string}`, timeoutMs: number) {
+    super(transactionHash, timeoutMs);
+    this.message =
+      `Transaction ${transactionHash} was not mined within ${timeoutMs} ms and the node no longer knows it ` +
+      "(dropped from its pool, or lost on the way); it registered nothing. Run `pulumi up` again: a new " +
+      "transaction takes its nonce, so none of the signer's later transactions waits behind it.";
+  }
+}
+
 /** A successful receipt without the expected `ComposeHashAdded` log from the app contract. */
 export class ComposeHashEventMissingError extends PhalaChainError {
   override name = "ComposeHashEventMissingError";

@@ -1,8 +1,8 @@
 import { composeHashAddedEvent, composeHashPolicy, dstackAppAbi } from "./abi";
 import { isComposeHashAddedLog } from "./compose-hash-log";
+import { describeCause } from "./describe-cause";
 import { ChainRpcError } from "./errors";
 import { hasCode } from "./read-app-state";
-import { describeCause } from "./redact";
 import { type ChainContext, rpcCall } from "./rpc-call";
 
 export const DEFAULT_LOG_WINDOW_BLOCKS = 10_000;

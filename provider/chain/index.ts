@@ -1,3 +1,4 @@
+export { redactRpcUrl, rpcUrlSecrets } from "../redact";
 export {
   type AppWrite,
   addComposeHashSelector,
@@ -12,6 +13,7 @@ export {
 export { checkChainId } from "./check-chain-id";
 export { addComposeHashCalldata, appCalldata, normalizeComposeHash, normalizeDeviceId } from "./compose-hash";
 export { isComposeHashAddedLog } from "./compose-hash-log";
+export { describeCause } from "./describe-cause";
 export {
   AppContractNotFoundError,
   ChainIdMismatchError,
@@ -25,6 +27,7 @@ export {
   PendingTransactionsError,
   PhalaChainError,
   ReceiptTimeoutError,
+  TransactionDroppedError,
   TransactionRevertedError,
   TransactionSendError,
 } from "./errors";
@@ -40,7 +43,6 @@ export {
 export { type KmsSigningKeyParams, kmsSigningKeyOnChain } from "./kms-signing-key";
 export { findPendingTransaction, type PendingLookup } from "./pending-transaction";
 export { hasCode, readKmsSigningKey } from "./read-app-state";
-export { describeCause, redactRpcUrl, rpcUrlSecrets } from "./redact";
 export {
   type RegisterComposeHashParams,
   type RegisterComposeHashResult,

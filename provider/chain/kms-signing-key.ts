@@ -1,8 +1,8 @@
 import { createPublicClient, http, isAddress } from "viem";
+import { redactRpcUrl, rpcUrlSecrets } from "../redact";
 import { checkChainId } from "./check-chain-id";
 import { InvalidChainParamsError } from "./errors";
 import { readKmsSigningKey } from "./read-app-state";
-import { redactRpcUrl, rpcUrlSecrets } from "./redact";
 
 export interface KmsSigningKeyParams {
   rpcUrl: string;

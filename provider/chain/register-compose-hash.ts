@@ -1,5 +1,6 @@
 import { createPublicClient, defineChain, getAddress, http, isAddress, type TransactionReceipt } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
+import { redactRpcUrl, rpcUrlSecrets } from "../redact";
 import type { AppWrite } from "./abi";
 import { checkChainId } from "./check-chain-id";
 import { appCalldata, normalizeComposeHash, normalizeDeviceId } from "./compose-hash";
@@ -15,7 +16,6 @@ import {
   findRegistration,
 } from "./find-registration";
 import { assertAppContract, isComposeHashAllowed, isDeviceAllowed, readOwner } from "./read-app-state";
-import { redactRpcUrl, rpcUrlSecrets } from "./redact";
 import type { ChainContext } from "./rpc-call";
 import { sendAppTransaction } from "./send-app-transaction";
 import { assertRegistrationReceipt, isRegistrationReceipt, waitForReceipt } from "./wait-for-receipt";

@@ -1,6 +1,6 @@
 import type { PublicClient } from "viem";
+import { describeCause } from "./describe-cause";
 import { ChainRpcError, PhalaChainError } from "./errors";
-import { describeCause } from "./redact";
 
 /** A public client plus what error mapping needs: the redacted RPC origin and the secrets to scrub. */
 export interface ChainContext {
@@ -25,3 +25,10 @@ export async function rpcCall<T>(
     throw new ChainRpcError(operation, context.rpcOrigin, describeCause(error, context.secrets));
   }
 }
+
+/** Whether the node knows the transaction, pending or mined (no throw). */
+export const isKnownTransaction = (context: ChainContext, hash: `0x${string}`): Promise<boolean> =>
+  context.client.getTransaction({ hash }).then(
+    () => true,
+    () => false,
+  );

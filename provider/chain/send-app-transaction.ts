@@ -9,6 +9,7 @@ import {
 } from "viem";
 import { type AppWrite, dstackAppAbi } from "./abi";
 import { appCalldata } from "./compose-hash";
+import { describeCause } from "./describe-cause";
 import {
   ChainRpcError,
   PendingTransactionsError,
@@ -17,8 +18,8 @@ import {
   TransactionSendError,
 } from "./errors";
 import { findPendingTransaction } from "./pending-transaction";
-import { describeCause } from "./redact";
-import { type ChainContext, rpcCall } from "./rpc-call";
+import { type ChainContext, isKnownTransaction, rpcCall } from "./rpc-call";
+import { nextNonce, recordSent, sentNonce, sentWithCalldata } from "./sent-transactions";
 import { signerLockKey, withSignerLock } from "./signer-lock";
 
 export interface SendAppTransactionParams {
@@ -40,19 +41,6 @@ export interface SentAppTransaction {
 }
 
 /**
- * Lowest nonce this process may use next per signer key, as a floor under the node's pending count: a
- * load-balanced RPC can answer `eth_getTransactionCount(pending)` from a backend that has not seen our
- * previous transaction yet.
- */
-const nextNonceFloor = new Map<string, number>();
-
-/**
- * Transactions this process sent, per signer key and nonce: the same calldata is sent once per process,
- * and our own pending transactions are known even when the node hides its pool.
- */
-const sentByProcess = new Map<string, Map<number, { hash: `0x${string}`; to: string; data: string }>>();
-
-/**
  * Sends `functionName(argument)` to the app contract once and returns the transaction hash, or the hash
  * of a pending transaction of the signer with the same calldata (an earlier run that crashed or timed
  * out waiting for its receipt): that one is waited for, never doubled.
@@ -60,7 +48,8 @@ const sentByProcess = new Map<string, Map<number, { hash: `0x${string}`; to: str
  * Nonce safety: the pending lookup, estimate, nonce, sign and send run under a per-(RPC URL, chain,
  * signer) lock, so concurrent calls in this process get consecutive nonces and the same calldata is
  * sent once. The lock is released as soon as the node accepted the transaction; receipt waits run in
- * parallel. viem's `nonceManager` was not used: it keeps a local delta that drifts when a send fails
+ * parallel; a failed send does not consume its nonce, and one the node later drops is freed again
+ * (`forgetDropped`), so no nonce gap holds back later transactions. viem's `nonceManager` was not used: it keeps a local delta that drifts when a send fails
  * after the nonce was consumed, and it does not serialise gas estimation.
  *
  * Never re-sends: the hash is computed locally before sending, and when `eth_sendRawTransaction`
@@ -75,9 +64,8 @@ export async function sendAppTransaction(
   const key = signerLockKey(params.rpcUrl, params.chain.id, account.address);
   const data = appCalldata(functionName, argument);
   return withSignerLock(key, async () => {
-    const ours = sentByProcess.get(key) ?? new Map();
     // Once per process: a concurrent resource (another replica of the same app) may have sent it already.
-    const sentBefore = [...ours.values()].find((tx) => tx.to === contract && tx.data === data);
+    const sentBefore = sentWithCalldata(key, contract, data);
     if (sentBefore) {
       params.onProgress?.(
         `${functionName}(${argument}) was sent by this run as ${sentBefore.hash}; reusing it`,
@@ -93,7 +81,7 @@ export async function sendAppTransaction(
     }
     if (pending.kind === "hidden") {
       const nonces = Array.from({ length: pending.count }, (_, i) => pending.latestNonce + i);
-      if (nonces.some((nonce) => !ours.has(nonce))) {
+      if (nonces.some((nonce) => !sentNonce(key, nonce))) {
         throw new PendingTransactionsError(
           account.address,
           pending.count,
@@ -126,7 +114,7 @@ export async function sendAppTransaction(
     const pendingNonce = await rpcCall(context, "reading the signer nonce", () =>
       context.client.getTransactionCount({ address: account.address, blockTag: "pending" }),
     );
-    const nonce = Math.max(pendingNonce, nextNonceFloor.get(key) ?? 0);
+    const nonce = nextNonce(key, pendingNonce);
 
     const serialized = await rpcCall(context, `preparing the ${functionName} transaction`, async () => {
       const request = await wallet.prepareTransactionRequest({ to: contract, data, gas, nonce, value: 0n });
@@ -141,16 +129,11 @@ export async function sendAppTransaction(
       await wallet.sendRawTransaction({ serializedTransaction: serialized });
     } catch (error) {
       if (error instanceof PhalaChainError) throw error;
-      const known = await context.client.getTransaction({ hash }).then(
-        () => true,
-        () => false,
-      );
-      if (!known) throw new TransactionSendError(hash, describeCause(error, context.secrets), functionName);
+      if (!(await isKnownTransaction(context, hash)))
+        throw new TransactionSendError(hash, describeCause(error, context.secrets), functionName);
       params.onProgress?.(`The node reported an error but knows transaction ${hash}; waiting for it`);
     }
-    nextNonceFloor.set(key, nonce + 1);
-    ours.set(nonce, { hash, to: contract, data });
-    sentByProcess.set(key, ours);
+    recordSent(key, nonce, { hash, to: contract, data });
     return { transactionHash: hash, sent: true };
   });
 }

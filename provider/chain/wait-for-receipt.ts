@@ -1,7 +1,13 @@
 import type { TransactionReceipt } from "viem";
 import { isComposeHashAddedLog } from "./compose-hash-log";
-import { ComposeHashEventMissingError, ReceiptTimeoutError, TransactionRevertedError } from "./errors";
-import type { ChainContext } from "./rpc-call";
+import {
+  ComposeHashEventMissingError,
+  ReceiptTimeoutError,
+  TransactionDroppedError,
+  TransactionRevertedError,
+} from "./errors";
+import { type ChainContext, isKnownTransaction } from "./rpc-call";
+import { forgetDropped } from "./sent-transactions";
 
 export interface WaitForReceiptParams {
   transactionHash: `0x${string}`;
@@ -12,7 +18,8 @@ export interface WaitForReceiptParams {
 /**
  * Polls `eth_getTransactionReceipt` until a receipt arrives or `timeoutMs` passes. "Receipt not found"
  * and transient RPC failures are expected while the transaction is pending and are swallowed until the
- * deadline; then `ReceiptTimeoutError` carries the hash so a later run can pick it up.
+ * deadline; then `ReceiptTimeoutError` carries the hash so a later run can pick it up, or, when the
+ * node no longer knows the transaction, `TransactionDroppedError`, and its nonce is free again.
  */
 export async function waitForReceipt(
   context: ChainContext,
@@ -26,7 +33,12 @@ export async function waitForReceipt(
       // Not mined yet, or a transient RPC failure: keep polling until the deadline.
     }
     const remaining = deadline - Date.now();
-    if (remaining <= 0) throw new ReceiptTimeoutError(params.transactionHash, params.timeoutMs);
+    if (remaining <= 0) {
+      if (await isKnownTransaction(context, params.transactionHash))
+        throw new ReceiptTimeoutError(params.transactionHash, params.timeoutMs);
+      forgetDropped(params.transactionHash);
+      throw new TransactionDroppedError(params.transactionHash, params.timeoutMs);
+    }
     await new Promise((resolve) => setTimeout(resolve, Math.min(params.pollIntervalMs, remaining)));
   }
 }

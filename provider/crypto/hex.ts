@@ -1,11 +1,8 @@
+import { strip0x } from "../normalize";
+
 /** Lowercase hex of `bytes`, without a `0x` prefix. */
 export function bytesToHex(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex");
-}
-
-/** Removes one leading `0x`/`0X`. */
-export function strip0x(hex: string): string {
-  return hex.startsWith("0x") || hex.startsWith("0X") ? hex.slice(2) : hex;
 }
 
 /**

@@ -17,7 +17,7 @@ export {
   verifyEnvPublicKeySignature,
 } from "./env-public-key-signature";
 export type { EnvVar } from "./env-var";
-export { bytesToHex, hexToBytes, strip0x } from "./hex";
+export { bytesToHex, hexToBytes } from "./hex";
 export {
   ENV_KEY_PATTERN,
   ENV_LIMITS,

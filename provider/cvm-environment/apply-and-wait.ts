@@ -1,8 +1,6 @@
-import { encryptEnv, strip0x } from "../crypto";
+import { bareHex } from "../normalize";
 import { applyEnv } from "./apply-env";
-import { envKeysToSend } from "./env-keys-order";
-import { resolveEnvPublicKey } from "./env-public-key";
-import { envKeysOf } from "./env-revisions";
+import { buildEnvRequest, type EnvSource } from "./env-request";
 import {
   assertNoConcurrentWrite,
   assertNoWriteSince,
@@ -12,21 +10,17 @@ import {
 import type { ApplyOptions } from "./inputs";
 import type { ComputedOutputs } from "./outputs";
 import type { FlowContext } from "./ports";
-import { currentAllowedEnvs, type ResolvedCvm } from "./resolve-cvm";
+import type { ResolvedCvm } from "./resolve-cvm";
 import { waitForOperation } from "./wait-for-operation";
 
-export type EnvPayload =
-  | { readonly kind: "plain"; readonly env: Readonly<Record<string, string>> }
-  | { readonly kind: "encrypted"; readonly encryptedEnv: string; readonly envKeys: readonly string[] };
-
 /**
- * Refuses to overwrite a foreign env write, encrypts (or takes the ciphertext as given), applies
+ * Refuses to overwrite a foreign env write, builds the request (encrypting plain values), applies it
  * through the two-phase flow, waits, checks that no other writer raced it, reports facts.
  */
 export async function applyAndWait(
   ctx: FlowContext,
   cvm: ResolvedCvm,
-  payload: EnvPayload,
+  source: EnvSource,
   options: Pick<
     ApplyOptions,
     "waitForReady" | "readyTimeoutSeconds" | "verifyComposeHash" | "allowUnverifiedEnvPublicKey"
@@ -34,26 +28,14 @@ export async function applyAndWait(
   history: WriteHistory,
 ): Promise<ComputedOutputs> {
   const baseline = await guardForeignWrites(ctx, cvm, history);
+  const { request, envPublicKey: publicKey } = await buildEnvRequest(
+    ctx,
+    cvm,
+    source,
+    options.allowUnverifiedEnvPublicKey,
+  );
   let sends = 0;
-  let encryptedEnv: string;
-  let envKeys: string[];
-  let publicKey: { hex: string; verified: boolean } | undefined;
-  if (payload.kind === "plain") {
-    envKeys = Object.keys(payload.env).sort();
-    const key = await resolveEnvPublicKey(ctx, cvm, options.allowUnverifiedEnvPublicKey);
-    publicKey = key;
-    encryptedEnv = encryptEnv(
-      envKeys.map((name) => ({ key: name, value: payload.env[name] as string })),
-      key.bytes,
-    );
-  } else {
-    envKeys = [...payload.envKeys].sort();
-    encryptedEnv = strip0x(payload.encryptedEnv).toLowerCase();
-  }
-
-  const applied = await applyEnv(ctx, cvm, {
-    encryptedEnv,
-    envKeys: envKeysToSend(await currentAllowedEnvs(ctx.api, cvm), envKeys),
+  const applied = await applyEnv(ctx, cvm, request, {
     verifyComposeHash: options.verifyComposeHash,
     beforeEachSend: async () => {
       // The guard read the operations just before the first send; later sends may follow a wait.
@@ -84,19 +66,10 @@ export async function applyAndWait(
     ...(cvm.kmsType ? { kmsType: cvm.kmsType } : {}),
     ...(cvm.chainId !== undefined ? { chainId: cvm.chainId } : {}),
     ...(publicKey ? { envPublicKey: publicKey.hex, envPublicKeyVerified: publicKey.verified } : {}),
-    ...(composeHash ? { composeHash: strip0x(composeHash).toLowerCase() } : {}),
+    ...(composeHash ? { composeHash: bareHex(composeHash) } : {}),
     ...(applied.registrationTransactionHash
       ? { registrationTransactionHash: applied.registrationTransactionHash }
       : {}),
     correlationId: applied.correlationId,
   };
 }
-
-export const payloadOf = (inputs: {
-  env?: Record<string, string>;
-  encryptedEnv?: string;
-  envRevisions: Readonly<Record<string, number>>;
-}): EnvPayload =>
-  inputs.encryptedEnv !== undefined
-    ? { kind: "encrypted", encryptedEnv: inputs.encryptedEnv, envKeys: envKeysOf(inputs.envRevisions) }
-    : { kind: "plain", env: inputs.env ?? {} };

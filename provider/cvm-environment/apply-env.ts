@@ -1,18 +1,33 @@
+import {
+  BusyError,
+  ComposeHashInvalidError,
+  HashNotAllowedError,
+  type PatchEnvsBody,
+  PhalaApiError,
+  TxVerificationError,
+} from "../api";
 import { registerForCvm } from "./chain-step";
+import type { EnvRequest } from "./env-request";
 import { CvmEnvironmentError } from "./errors";
-import { sendPatch } from "./patch-outcome";
-import { afterRegistration, DEFAULT_FLOW_LIMITS, decideNext, type FlowState, initialFlowState } from "./plan";
-import type { FlowContext } from "./ports";
+import {
+  DEFAULT_FLOW_LIMITS,
+  decideNext,
+  type FlowEvent,
+  type FlowState,
+  firstStep,
+  initialFlowState,
+  type NextStep,
+  type PatchOutcome,
+  type RegistrationRequest,
+  type RejectionReason,
+} from "./plan";
+import type { CvmEnvironmentApi, FlowContext } from "./ports";
 import type { ResolvedCvm } from "./resolve-cvm";
 
-export interface ApplyRequest {
-  /** Hex ciphertext of the complete env set; phase 2 resends exactly these bytes. */
-  readonly encryptedEnv: string;
-  /** The new `allowed_envs`: sorted, or the CVM's own order when the set is unchanged. */
-  readonly envKeys: readonly string[];
+export interface ApplyEnvOptions {
   readonly verifyComposeHash: boolean;
   /** Runs before every PATCH (a busy CVM may finish another writer's update in between); throws to stop. */
-  readonly beforeEachSend?: () => Promise<void>;
+  readonly beforeEachSend: () => Promise<void>;
 }
 
 export interface Applied {
@@ -25,46 +40,21 @@ export interface Applied {
 }
 
 /**
- * `PATCH /cvms/{id}/envs`, driven by `decideNext`: phase 1; on 465 the chain step and phase 2 with
- * the same ciphertext; 466 starts over once; 467 and 409 retry with backoff; the rest fails.
+ * `PATCH /cvms/{id}/envs`, driven by `decideNext`: every step it names (send, register) runs here and
+ * what it brought goes back to `decideNext`, until the flow is done or fails. Phase 1; on 465 the chain
+ * step and phase 2 with the same request; 466 starts over once; 467 and 409 retry with backoff.
  */
-export async function applyEnv(ctx: FlowContext, cvm: ResolvedCvm, request: ApplyRequest): Promise<Applied> {
+export async function applyEnv(
+  ctx: FlowContext,
+  cvm: ResolvedCvm,
+  request: EnvRequest,
+  options: ApplyEnvOptions,
+): Promise<Applied> {
   const limits = ctx.limits ?? DEFAULT_FLOW_LIMITS;
-  const envKeys = [...request.envKeys];
   let state: FlowState = initialFlowState;
-  await request.beforeEachSend?.();
-  let outcome = await sendPatch(ctx.api, cvm, { encryptedEnv: request.encryptedEnv, envKeys });
+  let next: NextStep = firstStep;
   for (;;) {
-    let decision = decideNext(state, outcome, limits);
-    if (decision.next.kind === "register") {
-      const { kind: _, ...registrationRequest } = decision.next;
-      ctx.report(
-        `Allowed keys change needs compose hash ${registrationRequest.composeHash} registered on chain ${registrationRequest.chainId}`,
-      );
-      const registration = await registerForCvm(
-        ctx,
-        cvm,
-        registrationRequest,
-        envKeys,
-        request.verifyComposeHash,
-      );
-      ctx.report(
-        registration.sentTransaction
-          ? `Registered in transaction ${registration.transactionHash}`
-          : `Already registered in transaction ${registration.transactionHash}; no new transaction sent`,
-      );
-      decision = afterRegistration(
-        decision.state,
-        registrationRequest.composeHash,
-        registration.transactionHash,
-        {
-          contract: registration.contract,
-          chainId: registrationRequest.chainId,
-        },
-      );
-    }
-    state = decision.state;
-    const next = decision.next;
+    let event: FlowEvent;
     switch (next.kind) {
       case "done":
         return {
@@ -81,16 +71,75 @@ export async function applyEnv(ctx: FlowContext, cvm: ResolvedCvm, request: Appl
       case "send":
         if (next.why) ctx.report(next.why);
         if (next.delayMs > 0) await ctx.sleep(next.delayMs);
-        await request.beforeEachSend?.();
-        outcome = await sendPatch(ctx.api, cvm, {
-          encryptedEnv: request.encryptedEnv,
-          envKeys,
-          ...(next.phase2?.composeHash ? { composeHash: next.phase2.composeHash } : {}),
-          ...(next.phase2?.transactionHash ? { transactionHash: next.phase2.transactionHash } : {}),
-        });
+        await options.beforeEachSend();
+        event = await sendPatch(ctx.api, cvm, { ...request, ...next.phase2 });
         break;
       case "register":
-        throw new CvmEnvironmentError("internal: a registration step was not run");
+        event = await register(ctx, cvm, next, request.envKeys, options.verifyComposeHash);
+        break;
     }
+    ({ state, next } = decideNext(state, event, limits));
   }
+}
+
+async function register(
+  ctx: FlowContext,
+  cvm: ResolvedCvm,
+  request: RegistrationRequest,
+  envKeys: readonly string[],
+  verifyComposeHash: boolean,
+): Promise<FlowEvent> {
+  ctx.report(
+    `Allowed keys change needs compose hash ${request.composeHash} registered on chain ${request.chainId}`,
+  );
+  const registration = await registerForCvm(ctx, cvm, request, envKeys, verifyComposeHash);
+  ctx.report(
+    registration.sentTransaction
+      ? `Registered in transaction ${registration.transactionHash}`
+      : `Already registered in transaction ${registration.transactionHash}; no new transaction sent`,
+  );
+  return {
+    kind: "registered",
+    composeHash: request.composeHash,
+    transactionHash: registration.transactionHash,
+    registeredOn: { contract: registration.contract, chainId: request.chainId },
+  };
+}
+
+/** Sends one PATCH and reduces the answer (or the typed error) to what the flow decides on. */
+async function sendPatch(
+  api: CvmEnvironmentApi,
+  cvm: ResolvedCvm,
+  body: PatchEnvsBody,
+): Promise<PatchOutcome> {
+  try {
+    const result = await api.patchEnvs(cvm.canonicalId, body);
+    if (result.kind === "accepted") {
+      return {
+        kind: "accepted",
+        correlationId: result.correlationId,
+        allowedEnvsChanged: result.allowedEnvsChanged,
+      };
+    }
+    // A 465 without kms_info but for a CVM whose detail names a chain is still an on-chain case.
+    const chainId = result.kmsInfo ? result.kmsInfo.chainId : (cvm.chainId ?? null);
+    return {
+      kind: "precondition_required",
+      composeHash: result.composeHash,
+      appId: result.appId,
+      ...(result.deviceId ? { deviceId: result.deviceId } : {}),
+      chainId,
+    };
+  } catch (error) {
+    if (!(error instanceof PhalaApiError)) throw error;
+    return { kind: "rejected", reason: reasonOf(error), message: error.message, error };
+  }
+}
+
+function reasonOf(error: PhalaApiError): RejectionReason {
+  if (error instanceof ComposeHashInvalidError) return "compose_hash_invalid";
+  if (error instanceof TxVerificationError) return "tx_verification_failed";
+  if (error instanceof HashNotAllowedError) return "hash_not_allowed";
+  if (error instanceof BusyError) return "busy";
+  return "other";
 }

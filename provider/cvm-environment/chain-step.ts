@@ -1,17 +1,11 @@
 import { OwnerActionRequiredError } from "../chain";
-import { verifyComposeHashForKeys } from "./compose-hash-check";
-import { ChainTargetMismatchError, MissingRpcUrlError } from "./errors";
+import { composeHash } from "../crypto";
+import { bareAppId, bareHex } from "../normalize";
+import { ChainTargetMismatchError, ComposeHashMismatchError, MissingRpcUrlError } from "./errors";
 import { OwnerActionPendingError, prepareOwnerAction } from "./owner-action";
-import type { FlowContext } from "./ports";
-import { bareAppId, type ResolvedCvm } from "./resolve-cvm";
-
-export interface RegistrationRequest {
-  readonly composeHash: string;
-  readonly appId: string;
-  /** The 465's `device_id`: the app must allow it (else `addDevice` goes first). */
-  readonly deviceId?: string;
-  readonly chainId: number;
-}
+import type { RegistrationRequest } from "./plan";
+import type { CvmEnvironmentApi, FlowContext } from "./ports";
+import type { ResolvedCvm } from "./resolve-cvm";
 
 export interface Registration {
   readonly transactionHash: string;
@@ -82,4 +76,21 @@ function assertSameTarget(cvm: ResolvedCvm, request: RegistrationRequest): void 
       `The API asked to register on chain ${request.chainId}, but CVM ${cvm.canonicalId}'s KMS is on chain ${cvm.chainId}. Nothing was signed.`,
     );
   }
+}
+
+/**
+ * Before anything is signed: the hash the API asks for must be the one the CVM's own compose file
+ * yields once `allowed_envs` is the key list being sent (a changed set is sent sorted). Otherwise the
+ * signer would approve a compose it has not seen.
+ */
+async function verifyComposeHashForKeys(
+  api: CvmEnvironmentApi,
+  cvmId: string,
+  envKeys: readonly string[],
+  requestedHash: string,
+): Promise<void> {
+  const composeFile = await api.getComposeFile(cvmId);
+  const computed = composeHash({ ...composeFile, allowed_envs: [...envKeys] });
+  const requested = bareHex(requestedHash);
+  if (computed !== requested) throw new ComposeHashMismatchError(requested, computed, envKeys);
 }

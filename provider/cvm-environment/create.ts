@@ -1,9 +1,10 @@
 import type { CreateResult } from "@pulumi/pulumi/dynamic";
-import { applyAndWait, payloadOf } from "./apply-and-wait";
+import { applyAndWait } from "./apply-and-wait";
 import { parseArgument } from "./arguments";
 import { AdoptionRefusedError } from "./errors";
 import { applyOptionsOf, CheckedInputsSchema } from "./inputs";
 import { buildOutputs, type CvmEnvironmentOutputs } from "./outputs";
+import { withRegistrationBehindHash } from "./registration-behind";
 import { currentAllowedEnvs, resolveCvm } from "./resolve-cvm";
 import type { ProviderRuntime } from "./runtime";
 
@@ -28,9 +29,12 @@ export async function createCvmEnvironment(
 
   // An environment written through the API (by another stack, a dashboard) is adopted only on
   // request, even when no key would be dropped; an empty one (cleared) holds nothing to lose.
-  const computed = await applyAndWait(ctx, cvm, payloadOf(inputs), options, {
+  const computed = await applyAndWait(ctx, cvm, inputs, options, {
     overwriteForeignEnv: options.adoptExistingEnv || existing.length === 0,
     optIn: "adoptExistingEnv",
   });
-  return { id: cvm.canonicalId, outs: buildOutputs(inputs, computed) };
+  return {
+    id: cvm.canonicalId,
+    outs: buildOutputs(inputs, await withRegistrationBehindHash(ctx, cvm, computed, undefined)),
+  };
 }

@@ -21,7 +21,7 @@ export async function deleteCvmEnvironment(
   if (cvm === undefined) return;
   ctx.report(`Clearing the environment of ${cvm.canonicalId}`);
   const options = applyOptionsOf(stored);
-  await applyAndWait(ctx, cvm, { kind: "plain", env: {} }, options, {
+  await applyAndWait(ctx, cvm, { env: {}, envRevisions: {} }, options, {
     ...(stored.correlationId ? { ours: stored.correlationId } : {}),
     overwriteForeignEnv: options.overwriteForeignEnv,
   });

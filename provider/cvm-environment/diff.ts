@@ -1,9 +1,9 @@
 import type { DiffResult } from "@pulumi/pulumi/dynamic";
 import { normalizeCvmId } from "../api/cvm-id";
+import { bareAppId, isUnprefixedAppId } from "../normalize";
 import { parseArgument } from "./arguments";
 import { PreviewInputsSchema } from "./inputs";
 import { type StoredOutputs, StoredOutputsSchema } from "./outputs";
-import { bareAppId } from "./resolve-cvm";
 import { isUnknown } from "./unknown";
 
 /**
@@ -37,8 +37,8 @@ function sameCvm(old: StoredOutputs, cvmId: string | undefined): boolean {
 function canonicalForm(id: string): string | undefined {
   try {
     const normalized = normalizeCvmId(id);
-    const app = /^app_([0-9a-f]{40})$/i.exec(normalized)?.[1];
-    return app === undefined ? normalized : `app_${app.toLowerCase()}`;
+    const app = normalized.slice(4);
+    return /^app_/i.test(normalized) && isUnprefixedAppId(app) ? `app_${app.toLowerCase()}` : normalized;
   } catch {
     return undefined;
   }

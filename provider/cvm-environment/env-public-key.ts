@@ -1,5 +1,6 @@
-import { parseEnvPublicKey, strip0x, verifyEnvPublicKeySignature } from "../crypto";
+import { parseEnvPublicKey, verifyEnvPublicKeySignature } from "../crypto";
 import { findKmsSigningKey, type KmsSigningKeyLookup } from "../kms-signing-key";
+import { bareHex } from "../normalize";
 import { EnvPublicKeyError } from "./errors";
 import type { FlowContext } from "./ports";
 import type { ResolvedCvm } from "./resolve-cvm";
@@ -60,7 +61,7 @@ export async function resolveEnvPublicKey(
       );
     }
     const key = parse(signed.publicKey);
-    if (fromDetail && normalize(fromDetail) !== key.hex) {
+    if (fromDetail && bareHex(fromDetail) !== key.hex) {
       throw new EnvPublicKeyError(
         `The CVM detail and the KMS disagree on the env public key of app ${cvm.appId}; refusing to encrypt.`,
       );
@@ -87,11 +88,9 @@ export async function resolveEnvPublicKey(
   );
 }
 
-const normalize = (hex: string) => strip0x(hex.trim()).toLowerCase();
-
 function parse(hex: string): { bytes: Uint8Array; hex: string } {
   try {
-    return { bytes: parseEnvPublicKey(hex), hex: normalize(hex) };
+    return { bytes: parseEnvPublicKey(hex), hex: bareHex(hex) };
   } catch (error) {
     throw new EnvPublicKeyError(
       `The env public key the API returned is malformed: ${(error as Error).message}`,

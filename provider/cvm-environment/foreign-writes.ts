@@ -31,8 +31,9 @@ export class ForeignWriteError extends CvmEnvironmentError {
   ) {
     super(
       `CVM ${cvmId}'s environment was written outside this resource (operation ${describeWrites(writes)}); ` +
-        "another stack or tool may manage it. The environment was not changed. To replace it with this one, " +
-        `set ${optIn}: true; otherwise make one stack the only writer.`,
+        "another stack or tool may manage it, or a `pulumi up` of this stack was interrupted after sending it. " +
+        `The environment was not changed. To replace it with this one, set ${optIn}: true; otherwise make one ` +
+        "stack the only writer.",
     );
   }
 }

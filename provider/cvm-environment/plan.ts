@@ -1,6 +1,9 @@
+import { exponentialBackoff } from "../api/retry";
+
 /**
- * The decisions of the two-phase update, kept free of I/O: given what the last
- * `PATCH /cvms/{id}/envs` answered, what happens next.
+ * The decisions of the two-phase update, kept free of I/O: given what the last step brought (a
+ * `PATCH /cvms/{id}/envs` answer or a registration on chain), what happens next. The flow starts
+ * with `firstStep` and runs every step the same way until one is `done` or `fail`.
  */
 
 /** What a PATCH answered, reduced to what the flow needs. */
@@ -33,6 +36,17 @@ export type RejectionReason =
   | "hash_not_allowed" // 468
   | "busy" // 409: another operation is running (the API client leaves it to the flow)
   | "other";
+
+/** The chain step registered the compose hash a 465 asked for. */
+export interface Registered {
+  readonly kind: "registered";
+  readonly composeHash: string;
+  readonly transactionHash: string;
+  readonly registeredOn: RegistrationTarget;
+}
+
+/** What a step brought: the answer of a send, or the result of a registration. */
+export type FlowEvent = PatchOutcome | Registered;
 
 /** The extra phase-2 fields; absent in phase 1. */
 export interface Phase2Fields {
@@ -74,20 +88,23 @@ export const DEFAULT_FLOW_LIMITS: FlowLimits = {
   maxDelayMs: 30_000,
 };
 
+/** What a 465 asks the chain step to register, and where. */
+export interface RegistrationRequest {
+  readonly composeHash: string;
+  readonly appId: string;
+  /** The 465's `device_id`: the app must allow it (else `addDevice` goes first). */
+  readonly deviceId?: string;
+  readonly chainId: number;
+}
+
 export type NextStep =
   | {
       readonly kind: "done";
       readonly correlationId: string;
       readonly allowedEnvsChanged: boolean | undefined;
     }
-  /** Run the chain step for this 465, then send phase 2 with the same ciphertext. */
-  | {
-      readonly kind: "register";
-      readonly composeHash: string;
-      readonly appId: string;
-      readonly deviceId?: string;
-      readonly chainId: number;
-    }
+  /** Run the chain step for this 465; its `registered` event leads to phase 2 with the same ciphertext. */
+  | ({ readonly kind: "register" } & RegistrationRequest)
   | { readonly kind: "send"; readonly phase2?: Phase2Fields; readonly delayMs: number; readonly why?: string }
   | { readonly kind: "fail"; readonly message?: string; readonly error?: unknown };
 
@@ -98,21 +115,23 @@ export const initialFlowState: FlowState = {
   busyWaitedMs: 0,
 };
 
-export const backoffDelay = (attempt: number, limits: FlowLimits): number =>
-  Math.min(limits.maxDelayMs, limits.baseDelayMs * 2 ** Math.max(0, attempt - 1));
+/** Phase 1: send the env and the key list. */
+export const firstStep: NextStep = { kind: "send", delayMs: 0 };
 
 export function decideNext(
   state: FlowState,
-  outcome: PatchOutcome,
+  event: FlowEvent,
   limits: FlowLimits = DEFAULT_FLOW_LIMITS,
 ): { next: NextStep; state: FlowState } {
-  switch (outcome.kind) {
+  switch (event.kind) {
     case "accepted":
-      return { state, next: { kind: "done", ...pick(outcome) } };
+      return { state, next: { kind: "done", ...pick(event) } };
     case "precondition_required":
-      return preconditionRequired(state, outcome);
+      return preconditionRequired(state, event);
+    case "registered":
+      return registered(state, event);
     case "rejected":
-      return rejected(state, outcome, limits);
+      return rejected(state, event, limits);
   }
 }
 
@@ -161,15 +180,10 @@ function preconditionRequired(
 }
 
 /** After the chain step: phase 2 carries the compose hash verbatim and the registration transaction. */
-export function afterRegistration(
-  state: FlowState,
-  composeHash: string,
-  transactionHash: string,
-  registeredOn?: RegistrationTarget,
-): { next: NextStep; state: FlowState } {
-  const phase2 = { composeHash, transactionHash };
+function registered(state: FlowState, event: Registered): { next: NextStep; state: FlowState } {
+  const phase2 = { composeHash: event.composeHash, transactionHash: event.transactionHash };
   return {
-    state: { ...state, phase2, ...(registeredOn ? { registeredOn } : {}) },
+    state: { ...state, phase2, registeredOn: event.registeredOn },
     next: { kind: "send", phase2, delayMs: 0 },
   };
 }
@@ -216,7 +230,7 @@ function rejected(
         next: {
           kind: "send",
           phase2: state.phase2,
-          delayMs: backoffDelay(attempt, limits),
+          delayMs: exponentialBackoff(attempt, limits),
           why: "transaction not verified yet (HTTP 467); retrying phase 2",
         },
       };
@@ -254,7 +268,7 @@ function rejected(
           },
         };
       }
-      const delayMs = backoffDelay(attempt, limits);
+      const delayMs = exponentialBackoff(attempt, limits);
       return {
         state: { ...state, busyRetries: attempt, busyWaitedMs: state.busyWaitedMs + delayMs },
         next: {

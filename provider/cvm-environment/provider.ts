@@ -1,8 +1,8 @@
 import { namespacedGetter } from "../config";
+import { redactError } from "../redact";
 import { checkCvmEnvironment } from "./check";
 import { diffCvmEnvironment } from "./diff";
 import type { CvmEnvironmentProvider } from "./properties";
-import { redactError } from "./redact-error";
 import { type ProviderOptions, ProviderRuntime } from "./runtime";
 
 /** The operations that reach the world (API client, crypto, chain) load on first use: check and diff stay light. */

@@ -1,5 +1,5 @@
 import type { ReadResult } from "@pulumi/pulumi/dynamic";
-import { strip0x } from "../crypto";
+import { bareHex } from "../normalize";
 import { parseArgument } from "./arguments";
 import { driftedInputs } from "./drift";
 import { envKeysOf } from "./env-revisions";
@@ -32,7 +32,7 @@ export async function readCvmEnvironment(
     ...(cvm.detail.workspaceId ? { workspaceId: cvm.detail.workspaceId } : {}),
     ...(cvm.kmsType ? { kmsType: cvm.kmsType } : {}),
     ...(cvm.chainId !== undefined ? { chainId: cvm.chainId } : {}),
-    ...(cvm.detail.composeHash ? { composeHash: strip0x(cvm.detail.composeHash).toLowerCase() } : {}),
+    ...(cvm.detail.composeHash ? { composeHash: bareHex(cvm.detail.composeHash) } : {}),
   };
   const { foreignEnvWrite: _previous, ...known } = stored;
   const kept = foreign === undefined ? known : { ...known, foreignEnvWrite: foreign };

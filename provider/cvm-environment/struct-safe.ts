@@ -1,3 +1,5 @@
+import { compact } from "../compact";
+
 /**
  * Provider results travel as protobuf Structs: `undefined` and `bigint` make the host fail and
  * bytes are mangled. Drops undefined object entries recursively and rejects anything else unsafe.
@@ -15,8 +17,8 @@ function clean(value: unknown, path: string): unknown {
   if (Array.isArray(value)) return value.map((item, index) => clean(item, `${path}[${index}]`));
   if (typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
     const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) {
-      if (item !== undefined) out[key] = clean(item, `${path}.${key}`);
+    for (const [key, item] of Object.entries(compact(value as Record<string, unknown>))) {
+      out[key] = clean(item, `${path}.${key}`);
     }
     return out;
   }

@@ -1,17 +1,16 @@
 import { isDeepStrictEqual } from "node:util";
 import type { UpdateResult } from "@pulumi/pulumi/dynamic";
-import { applyAndWait, payloadOf } from "./apply-and-wait";
+import { applyAndWait } from "./apply-and-wait";
 import { parseArgument } from "./arguments";
-import { envKeysOf } from "./env-revisions";
 import { applyOptionsOf, type CheckedInputs, CheckedInputsSchema } from "./inputs";
 import {
   buildOutputs,
-  type ComputedOutputs,
   type CvmEnvironmentOutputs,
   computedOf,
   type StoredOutputs,
   StoredOutputsSchema,
 } from "./outputs";
+import { withRegistrationBehindHash } from "./registration-behind";
 import { resolveCvm } from "./resolve-cvm";
 import type { ProviderRuntime } from "./runtime";
 
@@ -31,30 +30,19 @@ export async function updateCvmEnvironment(
   const ctx = runtime.context(inputs);
   const cvm = await resolveCvm(ctx.api, previous.canonicalCvmId ?? id);
   const options = applyOptionsOf(inputs);
-  const computed = await applyAndWait(ctx, cvm, payloadOf(inputs), options, {
+  const computed = await applyAndWait(ctx, cvm, inputs, options, {
     ...(previous.correlationId ? { ours: previous.correlationId } : {}),
     overwriteForeignEnv: options.overwriteForeignEnv,
   });
-  return { outs: buildOutputs(inputs, withRegistrationOf(previous, computed)) };
-}
-
-/**
- * `registrationTransactionHash` names the transaction behind the CVM's current compose hash: an
- * update that kept the compose hash (values only) keeps naming the same transaction.
- */
-function withRegistrationOf(previous: StoredOutputs, computed: ComputedOutputs): ComputedOutputs {
-  const kept =
-    computed.registrationTransactionHash === undefined &&
-    previous.registrationTransactionHash !== undefined &&
-    computed.composeHash !== undefined &&
-    computed.composeHash === previous.composeHash;
-  return kept ? { ...computed, registrationTransactionHash: previous.registrationTransactionHash } : computed;
+  return { outs: buildOutputs(inputs, await withRegistrationBehindHash(ctx, cvm, computed, previous)) };
 }
 
 function samePayload(previous: StoredOutputs, inputs: CheckedInputs): boolean {
   return (
-    isDeepStrictEqual(envKeysOf(previous.envRevisions ?? {}), envKeysOf(inputs.envRevisions)) &&
+    isDeepStrictEqual(keySet(previous.envRevisions ?? {}), keySet(inputs.envRevisions)) &&
     isDeepStrictEqual(previous.env, inputs.env) &&
     previous.encryptedEnv === inputs.encryptedEnv
   );
 }
+
+const keySet = (revisions: Readonly<Record<string, number>>): Set<string> => new Set(Object.keys(revisions));

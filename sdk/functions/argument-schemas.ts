@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { APP_ID_PATTERN, bareAppId } from "../../provider/normalize";
 
 /** A KMS id or slug: one URL path segment (no whitespace, `/`, `?` or `#`). */
 export const kmsIdSchema = z
@@ -7,14 +8,12 @@ export const kmsIdSchema = z
   .min(1, { error: "must be a KMS id or slug, not empty" })
   .regex(/^[^\s/?#%]+$/, { error: "must be a KMS id or slug without whitespace, '/', '?', '#' or '%'" });
 
-const APP_ID = /^(?:0x|app_)?([0-9a-fA-F]{40})$/;
-
 /** An app id: 40 hex digits, optionally `0x`- or `app_`-prefixed; normalized to lowercase bare hex. */
 export const appIdSchema = z
   .string({ error: "must be an app id (40 hex digits, optional 0x or app_ prefix)" })
   .trim()
-  .regex(APP_ID, { error: "must be an app id (40 hex digits, optional 0x or app_ prefix)" })
-  .transform((id) => (APP_ID.exec(id)?.[1] ?? id).toLowerCase());
+  .regex(APP_ID_PATTERN, { error: "must be an app id (40 hex digits, optional 0x or app_ prefix)" })
+  .transform((id) => bareAppId(id) ?? id);
 
 const KMS_PUBLIC_KEY = /^(?:0x)?(?:0[23][0-9a-fA-F]{64}|04[0-9a-fA-F]{128})$/;
 

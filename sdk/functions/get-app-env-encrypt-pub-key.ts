@@ -2,7 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { PhalaClient } from "../../provider/api";
 import { NotFoundError } from "../../provider/api/errors";
-import { strip0x } from "../../provider/crypto/hex";
+import { strip0x } from "../../provider/normalize";
 import { appIdSchema, kmsIdSchema, kmsPublicKeySchema } from "./argument-schemas";
 import {
   type ConnectionArgs,

@@ -2,6 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { CvmDetail } from "../../provider/api";
 import { cvmIdProblem } from "../../provider/api/cvm-id";
+import { unprefixedAppId } from "../../provider/normalize";
 import { satisfies } from "../../provider/rule";
 import {
   type ConnectionArgs,
@@ -91,7 +92,7 @@ function toResult(
     cvmId,
     id: detail.id,
     name: detail.name,
-    appId: detail.appId === undefined ? null : detail.appId.replace(/^(?:0x|app_)/i, "").toLowerCase(),
+    appId: detail.appId === undefined ? null : unprefixedAppId(detail.appId),
     vmUuid: detail.vmUuid ?? null,
     instanceId: detail.instanceId ?? null,
     status: detail.status,

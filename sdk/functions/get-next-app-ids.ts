@@ -1,5 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { bareHex } from "../../provider/normalize";
 import {
   type ConnectionArgs,
   connectionArgShape,
@@ -56,7 +57,7 @@ export async function getNextAppIds(
   const ids = await client.getNextAppIds(parsed.count);
   return {
     count: parsed.count,
-    appIds: ids.map((id) => ({ appId: id.appId.replace(/^0x/i, "").toLowerCase(), nonce: id.nonce })),
+    appIds: ids.map((id) => ({ appId: bareHex(id.appId), nonce: id.nonce })),
   };
 }
 

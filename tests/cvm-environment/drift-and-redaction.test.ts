@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { OwnerActionRequiredError } from "../../provider/chain";
 import { driftedInputs } from "../../provider/cvm-environment/drift";
-import { redactError } from "../../provider/cvm-environment/redact-error";
+import { redactError } from "../../provider/redact";
 
 describe("CvmEnvironment refresh drift and error redaction", () => {
   const inputs = { cvmId: "c", env: { A: "1", B: "2" }, envRevisions: { A: 1, B: 3 } };

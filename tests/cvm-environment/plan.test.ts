@@ -1,11 +1,13 @@
 import assert from "node:assert/strict";
 import {
-  afterRegistration,
   DEFAULT_FLOW_LIMITS,
   decideNext,
+  type FlowEvent,
   type FlowState,
+  firstStep,
   initialFlowState,
   type PatchOutcome,
+  type RegistrationTarget,
 } from "../../provider/cvm-environment/plan";
 
 const rejected = (reason: Extract<PatchOutcome, { kind: "rejected" }>["reason"]): PatchOutcome => ({
@@ -15,7 +17,17 @@ const rejected = (reason: Extract<PatchOutcome, { kind: "rejected" }>["reason"])
   error: new Error("server says no"),
 });
 
+const registered = (
+  composeHash: string,
+  transactionHash: string,
+  registeredOn: RegistrationTarget = { contract: "0x11", chainId: 31337 },
+): FlowEvent => ({ kind: "registered", composeHash, transactionHash, registeredOn });
+
 describe("CvmEnvironment flow decisions", () => {
+  it("starts with phase 1: a send without phase-2 fields", () => {
+    assert.deepEqual(firstStep, { kind: "send", delayMs: 0 });
+  });
+
   it("202 is done", () => {
     const { next } = decideNext(initialFlowState, {
       kind: "accepted",
@@ -33,7 +45,7 @@ describe("CvmEnvironment flow decisions", () => {
       chainId: 31337,
     });
     assert.deepEqual(next, { kind: "register", composeHash: "ab", appId: "0x11", chainId: 31337 });
-    const after = afterRegistration(state, "ab", "0xtx");
+    const after = decideNext(state, registered("ab", "0xtx"));
     assert.deepEqual(after.next, {
       kind: "send",
       phase2: { composeHash: "ab", transactionHash: "0xtx" },
@@ -95,11 +107,11 @@ describe("CvmEnvironment flow decisions", () => {
 
   it("468 and unknown errors fail; an unknown error is passed through as is", () => {
     assert.equal(decideNext(initialFlowState, rejected("hash_not_allowed")).next.kind, "fail");
-    const registered = afterRegistration(initialFlowState, "ab", "0xtx", {
-      contract: "0xc0de",
-      chainId: 8453,
-    });
-    const notAllowed = decideNext(registered.state, rejected("hash_not_allowed")).next;
+    const afterChain = decideNext(
+      initialFlowState,
+      registered("ab", "0xtx", { contract: "0xc0de", chainId: 8453 }),
+    );
+    const notAllowed = decideNext(afterChain.state, rejected("hash_not_allowed")).next;
     assert.equal(notAllowed.kind, "fail");
     const message = (notAllowed.kind === "fail" && notAllowed.message) || "";
     for (const part of ["ab", "0xtx", "0xc0de", "8453", "468", "server says no"]) {

@@ -13,8 +13,3 @@ export const optionalNumber = z
 
 /** Ids that are strings in one API version and integers in another. */
 export const idString = z.union([z.string(), z.number().int()]).transform(String);
-
-/** Copy of `obj` without the keys whose value is undefined (results stay protobuf-Struct safe). */
-export function compact<T extends Record<string, unknown>>(obj: T): T {
-  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as T;
-}

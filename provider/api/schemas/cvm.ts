@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { compact, idString, optionalNumber, optionalString } from "./common";
+import { compact } from "../../compact";
+import { idString, optionalNumber, optionalString } from "./common";
 
 /** The CVM's KMS as `GET /cvms/{id}` reports it; fields of both API versions, all optional. */
 export interface CvmKmsInfo {

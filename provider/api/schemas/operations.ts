@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { compact, optionalString } from "./common";
+import { compact } from "../../compact";
+import { optionalString } from "./common";
 
 export interface CvmOperation {
   correlationId: string;

@@ -1,7 +1,5 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { createPublicClient, createWalletClient, http, type PublicClient } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { type AnvilAccount, type AnvilNode, startAnvil } from "../../emulator/chain/anvil";
@@ -19,6 +17,7 @@ import {
   registerComposeHash,
   TransactionSendError,
 } from "../../provider/chain";
+import { startRpcProxy } from "./helpers/rpc-proxy";
 
 const randomHash = (): string => randomBytes(32).toString("hex");
 
@@ -359,34 +358,16 @@ describe("chain: registerComposeHash against anvil", function () {
   it("pending transactions of the signer that the RPC does not show: nothing is sent, with a clear error", async () => {
     const { contract, hash, nonceBefore } = await timedOutRegistration();
     // An RPC in front of the node that hides its pool: no txpool API, no pending block contents.
-    const hiding = createServer(async (req, res) => {
-      const chunks: Buffer[] = [];
-      for await (const chunk of req) chunks.push(chunk as Buffer);
-      const call = JSON.parse(Buffer.concat(chunks).toString("utf8")) as {
-        id: number;
-        method: string;
-        params?: unknown[];
-      };
-      const hidden =
-        call.method.startsWith("txpool_") ||
-        (call.method === "eth_getBlockByNumber" && call.params?.[0] === "pending");
-      const answer = hidden
-        ? { jsonrpc: "2.0", id: call.id, error: { code: -32601, message: "method not available" } }
-        : await (
-            await fetch(node.rpcUrl, {
-              method: "POST",
-              headers: { "content-type": "application/json" },
-              body: JSON.stringify(call),
-            })
-          ).json();
-      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(answer));
-    });
-    await new Promise<void>((resolve) => hiding.listen(0, "127.0.0.1", resolve));
+    const hiding = await startRpcProxy(node.rpcUrl, (call) =>
+      call.method.startsWith("txpool_") ||
+      (call.method === "eth_getBlockByNumber" && call.params?.[0] === "pending")
+        ? { error: { code: -32601, message: "method not available" } }
+        : undefined,
+    );
     try {
-      const port = (hiding.address() as AddressInfo).port;
       const error = await registerComposeHash({
         ...baseParams(contract, hash),
-        rpcUrl: `http://127.0.0.1:${port}`,
+        rpcUrl: hiding.rpcUrl,
         privateKey: owner.privateKey,
       }).then(
         () => assert.fail("expected PendingTransactionsError"),
@@ -400,7 +381,7 @@ describe("chain: registerComposeHash against anvil", function () {
         nonceBefore + 1,
       );
     } finally {
-      await new Promise((resolve) => hiding.close(resolve));
+      await hiding.close();
     }
   });
 

@@ -277,7 +277,7 @@ describe("CvmEnvironment against the emulator", function () {
     assert.equal(await stack.up({ cvmId: target.id, env }), "update");
     assert.deepEqual(emu.inspectCvm(target.id).allowed_envs, ["API_KEY", "LOG_LEVEL"]);
 
-    // A 404 alone is no proof (tests/cvm-environment/absence.test.ts): without the CVM's workspace in
+    // A 404 alone is no proof (tests/cvm-environment/absence.emulator.test.ts): without the CVM's workspace in
     // state, refresh keeps the resource and says why.
     const unknown = new OneResourceStack(provider);
     unknown.state = { id: "cvm_does_not_exist", outputs: { cvmId: "cvm_does_not_exist" }, inputs: {} };

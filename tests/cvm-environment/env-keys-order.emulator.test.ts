@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { type Emulator, startEmulator } from "../../emulator";
 import type { PatchEnvsBody } from "../../provider/api";
-import { envKeysToSend } from "../../provider/cvm-environment/env-keys-order";
+import { envKeysToSend } from "../../provider/cvm-environment/env-request";
 import { checkAgainstOpenApi } from "../support/openapi-conformance";
 import { OneResourceStack, providerWithApi } from "./helpers/harness";
 
