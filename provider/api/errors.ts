@@ -1,3 +1,4 @@
+import { PhalaError } from "../phala-error";
 /**
  * Errors of the Phala Cloud API client. Every error is a `PhalaApiError`; the subclass says what
  * went wrong and the message says what to do about it.
@@ -19,7 +20,7 @@ export interface PhalaApiErrorInit {
   suggestions?: string[];
 }
 
-export class PhalaApiError extends Error {
+export class PhalaApiError extends PhalaError {
   readonly status: number | undefined;
   readonly errorCode: string | undefined;
   readonly requestId: string | undefined;
@@ -122,23 +123,4 @@ export class UnexpectedResponseError extends PhalaApiError {
     super(init);
     this.issues = init.issues;
   }
-}
-
-// The name goes on the prototype so it is part of the stack header and not an own property.
-for (const ctor of [
-  PhalaApiError,
-  AuthError,
-  NotFoundError,
-  ValidationError,
-  BusyError,
-  RateLimitedError,
-  ComposeHashInvalidError,
-  TxVerificationError,
-  HashNotAllowedError,
-  ServerError,
-  RedirectError,
-  NetworkError,
-  UnexpectedResponseError,
-]) {
-  Object.defineProperty(ctor.prototype, "name", { value: ctor.name, writable: true, configurable: true });
 }

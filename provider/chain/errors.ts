@@ -4,15 +4,14 @@
  * redacted description (`causeDescription`) instead of being attached, because viem errors embed the
  * RPC URL and request bodies.
  */
+
+import { PhalaError } from "../phala-error";
 import type { AppWrite } from "./abi";
 
-export class PhalaChainError extends Error {
-  override name = "PhalaChainError";
-}
+export class PhalaChainError extends PhalaError {}
 
 /** A compose hash that is not 32 bytes of hex (with or without 0x). Raised before any RPC call. */
 export class InvalidComposeHashError extends PhalaChainError {
-  override name = "InvalidComposeHashError";
   constructor(readonly input: string) {
     super(
       `Invalid compose hash ${JSON.stringify(input.length > 80 ? `${input.slice(0, 80)}…` : input)}: expected 64 hex characters (32 bytes), with or without a 0x prefix, as returned by the Phala Cloud API.`,
@@ -22,7 +21,6 @@ export class InvalidComposeHashError extends PhalaChainError {
 
 /** Any other malformed input (contract address, chain id, RPC URL, key, timeouts). Raised before any RPC call. */
 export class InvalidChainParamsError extends PhalaChainError {
-  override name = "InvalidChainParamsError";
   constructor(
     readonly parameter: string,
     problem: string,
@@ -33,7 +31,6 @@ export class InvalidChainParamsError extends PhalaChainError {
 
 /** The RPC endpoint serves another chain than the CVM's KMS (`kms_info.chain_id`). Nothing was sent. */
 export class ChainIdMismatchError extends PhalaChainError {
-  override name = "ChainIdMismatchError";
   constructor(
     readonly expected: number,
     readonly actual: number,
@@ -48,7 +45,6 @@ export class ChainIdMismatchError extends PhalaChainError {
 
 /** No contract code at the app contract address on this chain. */
 export class AppContractNotFoundError extends PhalaChainError {
-  override name = "AppContractNotFoundError";
   constructor(
     readonly contract: `0x${string}`,
     readonly chainId: number,
@@ -76,7 +72,6 @@ export interface OwnerAction {
  * order to submit them (`addDevice` before `addComposeHash`).
  */
 export class OwnerActionRequiredError extends PhalaChainError {
-  override name = "OwnerActionRequiredError";
   readonly composeHash: `0x${string}`;
   readonly contract: `0x${string}`;
   readonly chainId: number;
@@ -130,7 +125,6 @@ export class OwnerActionRequiredError extends PhalaChainError {
  * txpool): one of them may be an earlier run's registration, so nothing is sent.
  */
 export class PendingTransactionsError extends PhalaChainError {
-  override name = "PendingTransactionsError";
   constructor(
     readonly signer: `0x${string}`,
     readonly pendingCount: number,
@@ -151,7 +145,6 @@ export class PendingTransactionsError extends PhalaChainError {
  * (mined with status reverted).
  */
 export class TransactionRevertedError extends PhalaChainError {
-  override name = "TransactionRevertedError";
   constructor(
     readonly transactionHash: `0x${string}` | undefined,
     readonly causeDescription: string,
@@ -172,7 +165,6 @@ export class TransactionRevertedError extends PhalaChainError {
  * nonce conflict. Not retried automatically: a blind re-send could pay twice.
  */
 export class TransactionSendError extends PhalaChainError {
-  override name = "TransactionSendError";
   constructor(
     readonly transactionHash: `0x${string}`,
     readonly causeDescription: string,
@@ -188,7 +180,6 @@ export class TransactionSendError extends PhalaChainError {
 
 /** The transaction was sent but no receipt arrived in time. Pass `transactionHash` to a later run to resume. */
 export class ReceiptTimeoutError extends PhalaChainError {
-  override name = "ReceiptTimeoutError";
   constructor(
     readonly transactionHash: `0x${string}`,
     readonly timeoutMs: number,
@@ -203,7 +194,6 @@ export class ReceiptTimeoutError extends PhalaChainError {
 
 /** No receipt, and the node no longer knows the transaction: dropped from its pool or lost on the way. */
 export class TransactionDroppedError extends ReceiptTimeoutError {
-  override name = "TransactionDroppedError";
   constructor(transactionHash: `0x${string}`, timeoutMs: number) {
     super(transactionHash, timeoutMs);
     this.message =
@@ -215,7 +205,6 @@ export class TransactionDroppedError extends ReceiptTimeoutError {
 
 /** A successful receipt without the expected `ComposeHashAdded` log from the app contract. */
 export class ComposeHashEventMissingError extends PhalaChainError {
-  override name = "ComposeHashEventMissingError";
   constructor(
     readonly transactionHash: `0x${string}`,
     readonly composeHash: `0x${string}`,
@@ -230,7 +219,6 @@ export class ComposeHashEventMissingError extends PhalaChainError {
 
 /** An RPC call failed (network, node error). */
 export class ChainRpcError extends PhalaChainError {
-  override name = "ChainRpcError";
   constructor(
     readonly operation: string,
     readonly rpcOrigin: string,

@@ -1,3 +1,5 @@
+import { PhalaError } from "../phala-error";
+
 /** The order n of secp256k1's group: a private key k is valid when 1 ≤ k < n. */
 const SECP256K1_ORDER = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
 
@@ -25,8 +27,7 @@ export function normalizePrivateKey(value: string, source: string): `0x${string}
   return (hex.startsWith("0x") ? hex : `0x${hex}`) as `0x${string}`;
 }
 
-export class InvalidPrivateKeyError extends Error {
-  override name = "InvalidPrivateKeyError";
+export class InvalidPrivateKeyError extends PhalaError {
   constructor(source: string, problem: string) {
     super(`${source} ${problem}`);
   }

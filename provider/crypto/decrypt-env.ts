@@ -1,14 +1,13 @@
 import { gcm } from "@noble/ciphers/aes.js";
 import { x25519 } from "@noble/curves/ed25519.js";
+import { PhalaError } from "../phala-error";
 import type { EnvVar } from "./env-var";
 import { hexToBytes } from "./hex";
 
 const HEADER_BYTES = 32 + 12;
 const TAG_BYTES = 16;
 
-export class EnvDecryptError extends Error {
-  override name = "EnvDecryptError";
-}
+export class EnvDecryptError extends PhalaError {}
 
 /** Decrypts an `encrypted_env` blob with the CVM's X25519 secret key and returns the plaintext. */
 export function decryptEnvText(encryptedEnv: string, secretKey: Uint8Array): string {

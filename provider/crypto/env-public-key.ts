@@ -1,11 +1,10 @@
 import { x25519 } from "@noble/curves/ed25519.js";
+import { PhalaError } from "../phala-error";
 import { hexToBytes } from "./hex";
 
 export const ENV_PUBLIC_KEY_BYTES = 32;
 
-export class InvalidEnvPublicKeyError extends Error {
-  override name = "InvalidEnvPublicKeyError";
-}
+export class InvalidEnvPublicKeyError extends PhalaError {}
 
 /** Parses an X25519 env-encryption public key: 64 hex digits, `0x` optional. */
 export function parseEnvPublicKey(hex: string): Uint8Array {

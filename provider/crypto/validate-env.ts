@@ -1,3 +1,4 @@
+import { PhalaError } from "../phala-error";
 import type { EnvVar } from "./env-var";
 
 /** The guest's limits (dstack `parse_env_file.rs`); a violation aborts the CVM's boot. */
@@ -16,8 +17,7 @@ export interface EnvProblem {
   problem: string;
 }
 
-export class EnvValidationError extends Error {
-  override name = "EnvValidationError";
+export class EnvValidationError extends PhalaError {
   constructor(readonly problems: readonly EnvProblem[]) {
     super(
       `invalid environment: ${problems

@@ -2,7 +2,7 @@ import { applyAndWait } from "./apply-and-wait";
 import { parseArgument } from "./arguments";
 import { applyOptionsOf } from "./inputs";
 import { StoredOutputsSchema } from "./outputs";
-import { credentialsOf } from "./read";
+import { perResourceOf } from "./read";
 import { knownCvmOf, resolveOrGone } from "./resolve-or-gone";
 import type { ProviderRuntime } from "./runtime";
 
@@ -16,7 +16,7 @@ export async function deleteCvmEnvironment(
   props: unknown,
 ): Promise<void> {
   const stored = parseArgument(StoredOutputsSchema, props, "delete's state");
-  const ctx = runtime.context(credentialsOf(stored));
+  const ctx = runtime.context(perResourceOf(stored));
   const cvm = await resolveOrGone(ctx.api, knownCvmOf(stored, id));
   if (cvm === undefined) return;
   ctx.report(`Clearing the environment of ${cvm.canonicalId}`);

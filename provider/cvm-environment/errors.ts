@@ -1,14 +1,12 @@
+import { PhalaError } from "../phala-error";
 /**
  * Failures of the CvmEnvironment flow that are the provider's own decisions. Messages name keys,
  * hashes, ids and addresses; never a value, key material or URL with credentials.
  */
-export class CvmEnvironmentError extends Error {
-  override name = "CvmEnvironmentError";
-}
+export class CvmEnvironmentError extends PhalaError {}
 
 /** Creating the resource would drop allowed keys the CVM already has. */
 export class AdoptionRefusedError extends CvmEnvironmentError {
-  override name = "AdoptionRefusedError";
   constructor(
     readonly cvmId: string,
     readonly existingKeys: readonly string[],
@@ -22,13 +20,10 @@ export class AdoptionRefusedError extends CvmEnvironmentError {
 }
 
 /** The 465 answer points at a different app or chain than the CVM itself. Nothing was signed. */
-export class ChainTargetMismatchError extends CvmEnvironmentError {
-  override name = "ChainTargetMismatchError";
-}
+export class ChainTargetMismatchError extends CvmEnvironmentError {}
 
 /** The compose hash the API asks to register is not the one the CVM's compose file yields with the new keys. */
 export class ComposeHashMismatchError extends CvmEnvironmentError {
-  override name = "ComposeHashMismatchError";
   constructor(
     /** What the API asks to register (the 465's compose_hash). */
     readonly requested: string,
@@ -45,12 +40,9 @@ export class ComposeHashMismatchError extends CvmEnvironmentError {
 }
 
 /** The env public key could not be obtained or its KMS signature did not verify. */
-export class EnvPublicKeyError extends CvmEnvironmentError {
-  override name = "EnvPublicKeyError";
-}
+export class EnvPublicKeyError extends CvmEnvironmentError {}
 
 export class MissingRpcUrlError extends CvmEnvironmentError {
-  override name = "MissingRpcUrlError";
   constructor(chainId: number) {
     super(
       `Changing the allowed keys needs a chain RPC URL for chain ${chainId}: set the rpcUrl input, ` +
@@ -61,7 +53,6 @@ export class MissingRpcUrlError extends CvmEnvironmentError {
 
 /** The CVM's operation ended in failure; carries the server's message. */
 export class OperationFailedError extends CvmEnvironmentError {
-  override name = "OperationFailedError";
   constructor(
     readonly correlationId: string,
     readonly serverMessage: string,
@@ -71,7 +62,6 @@ export class OperationFailedError extends CvmEnvironmentError {
 }
 
 export class ReadyTimeoutError extends CvmEnvironmentError {
-  override name = "ReadyTimeoutError";
   constructor(
     readonly correlationId: string,
     timeoutSeconds: number,

@@ -23,7 +23,6 @@ export const listRecentOperations = (ctx: Pick<FlowContext, "api">, cvm: Resolve
 
 /** The CVM's environment was written outside this resource since its last update. Nothing was sent. */
 export class ForeignWriteError extends CvmEnvironmentError {
-  override name = "ForeignWriteError";
   constructor(
     readonly cvmId: string,
     readonly writes: readonly CvmOperation[],
@@ -40,7 +39,6 @@ export class ForeignWriteError extends CvmEnvironmentError {
 
 /** Another writer changed the environment while this change ran: one of the two environments is gone. */
 export class ConcurrentWriteError extends CvmEnvironmentError {
-  override name = "ConcurrentWriteError";
   constructor(
     readonly cvmId: string,
     readonly own: string,

@@ -8,7 +8,6 @@ import type { FlowContext } from "./ports";
  * calls. The file holds no secret: addresses, hashes and calldata only.
  */
 export class OwnerActionPendingError extends OwnerActionRequiredError {
-  override name = "OwnerActionPendingError";
   constructor(
     required: OwnerActionRequiredError,
     /** Absolute path of the batch file, or undefined when it could not be written (`fileProblem`). */

@@ -21,7 +21,7 @@ export async function readCvmEnvironment(
   props: unknown,
 ): Promise<ReadResult<StoredOutputs>> {
   const stored = parseArgument(StoredOutputsSchema, props, "read's state");
-  const ctx = runtime.context(credentialsOf(stored));
+  const ctx = runtime.context(perResourceOf(stored));
   const cvm = await resolveOrGone(ctx.api, knownCvmOf(stored, id));
   if (cvm === undefined) return { id: "" };
   const allowed = await currentAllowedEnvs(ctx.api, cvm);
@@ -66,7 +66,11 @@ async function foreignWriteSince(
   return writes[0]?.correlationId;
 }
 
-export const credentialsOf = (stored: StoredOutputs): { privateKey?: string; rpcUrl?: string } => ({
+/** What a flow context needs of stored outputs: the CVM's name for progress lines and per-resource credentials. */
+export const perResourceOf = (
+  stored: StoredOutputs,
+): { cvmId?: string; privateKey?: string; rpcUrl?: string } => ({
+  ...(stored.cvmId !== undefined ? { cvmId: stored.cvmId } : {}),
   ...(stored.privateKey !== undefined ? { privateKey: stored.privateKey } : {}),
   ...(stored.rpcUrl !== undefined ? { rpcUrl: stored.rpcUrl } : {}),
 });

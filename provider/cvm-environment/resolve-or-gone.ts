@@ -16,7 +16,6 @@ const LIST_PAGE_SIZE = 100;
 
 /** A 404 that cannot be told apart from "this API key belongs to another workspace". */
 export class CvmNotProvenGoneError extends CvmEnvironmentError {
-  override name = "CvmNotProvenGoneError";
   constructor(known: KnownCvm, why: string) {
     super(
       `GET /cvms/${known.reference} answered 404, but that does not prove the CVM is gone: ${why}. ` +

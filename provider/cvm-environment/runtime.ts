@@ -62,11 +62,14 @@ export class ProviderRuntime {
     ].filter((value): value is string => typeof value === "string");
   }
 
-  context(perResource: { privateKey?: string; rpcUrl?: string }): FlowContext {
+  /** Progress lines start with the resource's `cvmId`, so lines of resources running in parallel say whose they are. */
+  context(perResource: { cvmId?: string; privateKey?: string; rpcUrl?: string }): FlowContext {
     // The API client and the chain step (got, viem) load on first use, so check and diff stay light.
     const { registerComposeHash } = require("../chain") as typeof import("../chain");
     const { apiFor, signerFor } = require("./session") as typeof import("./session");
-    const report = this.options.report ?? stderrReport;
+    const baseReport = this.options.report ?? stderrReport;
+    const { cvmId } = perResource;
+    const report = cvmId ? (message: string) => baseReport(`${cvmId}: ${message}`) : baseReport;
     const createApi = this.options.createApi ?? apiFor;
     return {
       api: createApi(this.settings, report),

@@ -303,6 +303,13 @@ export class DynamicProviderHost {
     }
   }
 
+  /** Ends the host process at once, as a crash or `kill -9` would, whatever call is under way. */
+  async kill(): Promise<void> {
+    this.client.close();
+    if (this.running) this.child.kill("SIGKILL");
+    await this.exited;
+  }
+
   get running(): boolean {
     return this.child.exitCode === null && this.child.signalCode === null;
   }

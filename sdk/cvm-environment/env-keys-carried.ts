@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { UNCARRIABLE_KEYS, UNCARRIABLE_PROBLEM } from "../../provider/cvm-environment/uncarriable-keys";
+import { PhalaError } from "../../provider/phala-error";
 
-export class UncarriableEnvKeyError extends Error {
-  override name = "UncarriableEnvKeyError";
+export class UncarriableEnvKeyError extends PhalaError {
   constructor(key: string) {
     super(`env key ${JSON.stringify(key)} ${UNCARRIABLE_PROBLEM}`);
   }

@@ -1,3 +1,4 @@
+import { nameAfterClass } from "../../provider/phala-error";
 /** One rejected argument: its dotted name (`kmsId`, `options.timeoutMs`) and what was wrong with it. */
 export interface ArgumentProblem {
   argument: string;
@@ -17,11 +18,6 @@ export class InvalidArgumentError extends TypeError {
     super(`${functionName}: ${listed}`);
     this.functionName = functionName;
     this.problems = problems;
+    nameAfterClass(this, new.target);
   }
 }
-
-Object.defineProperty(InvalidArgumentError.prototype, "name", {
-  value: "InvalidArgumentError",
-  writable: true,
-  configurable: true,
-});

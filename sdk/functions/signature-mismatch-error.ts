@@ -1,9 +1,10 @@
+import { PhalaError } from "../../provider/phala-error";
 /**
  * The KMS signature over an app's env-encryption public key is malformed or was made by a key other
  * than the expected KMS key. The public key must not be used to encrypt secrets. Only public values
  * (app id, public keys) appear in the message.
  */
-export class EnvPublicKeySignatureError extends Error {
+export class EnvPublicKeySignatureError extends PhalaError {
   /** The app the env public key was requested for. */
   readonly appId: string;
   /** The KMS key the signature was checked against; null when the signature could not be read. */
@@ -23,9 +24,3 @@ export class EnvPublicKeySignatureError extends Error {
     this.actualSigner = init.actualSigner;
   }
 }
-
-Object.defineProperty(EnvPublicKeySignatureError.prototype, "name", {
-  value: "EnvPublicKeySignatureError",
-  writable: true,
-  configurable: true,
-});
