@@ -1,23 +1,16 @@
 import assert from "node:assert/strict";
-import { type Emulator, startEmulator } from "../../emulator";
 import {
   ALWAYS_PRESENT_NAMES,
   INPUT_NAMES,
   PROPERTY_NAMES,
   type PropertyName,
 } from "../../provider/cvm-environment/properties";
+import { useEmulator } from "../support/fixtures";
 import { OneResourceStack, providerFor } from "./helpers/harness";
 
 describe("CvmEnvironment: every declared property is produced", function () {
   this.timeout(120_000);
-  let emu: Emulator;
-
-  before(async () => {
-    emu = await startEmulator({ settings: { operationDurationMs: 100 } });
-  });
-  after(async () => {
-    await emu?.stop();
-  });
+  const emu = useEmulator();
 
   it("a create returns every output declared as always present", async () => {
     const cvmId = (await emu.createCvm({ name: "declared-always", kms: "phala" })).id;
