@@ -143,7 +143,8 @@ async function rpcChainId(rpcUrl: string): Promise<number | undefined> {
   }
 }
 
-function pidAlive(pid: number): boolean {
+/** Whether a process with this id exists (signal 0 probes without sending anything). */
+export function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -1,12 +1,13 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { namespacedGetter } from "../config";
+import { lazyModule } from "../lazy-module";
 import { redactError } from "../redact";
 import { checkCvmEnvironment } from "./check";
 import { diffCvmEnvironment } from "./diff";
 import { type ProviderOptions, ProviderRuntime } from "./runtime";
 
 /** The operations that reach the world (API client, crypto, chain) load on first use: check and diff stay light. */
-const operations = () => require("./operations") as typeof import("./operations");
+const operations = lazyModule<typeof import("./operations")>(require, "./operations");
 
 /** The implementation behind the serialized shim; never serialized itself. */
 export function createCvmEnvironmentProvider(options: ProviderOptions = {}): dynamic.ResourceProvider {

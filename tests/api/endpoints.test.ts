@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { PhalaClient } from "../../provider/api";
+import { json, startServer, type TestServer } from "../support/recording-server";
 import { clientFor } from "./helpers/client";
 import {
   API_KEY,
@@ -12,7 +13,6 @@ import {
   ENV_PUBKEY,
   kmsInfoJson,
 } from "./helpers/fixtures";
-import { json, startServer, type TestServer } from "./helpers/server";
 
 const packageVersion = (
   JSON.parse(readFileSync(join(__dirname, "../../package.json"), "utf8")) as { version: string }

@@ -12,9 +12,9 @@ import {
   UnexpectedResponseError,
   ValidationError,
 } from "../../provider/api";
+import { json, startServer, type TestServer } from "../support/recording-server";
 import { clientFor, rejection } from "./helpers/client";
 import { cvmDetail20260121 } from "./helpers/fixtures";
-import { json, startServer, type TestServer } from "./helpers/server";
 
 type ErrorClass = abstract new (...args: never[]) => PhalaApiError;
 

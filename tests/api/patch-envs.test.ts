@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import type { RetryInfo } from "../../provider/api";
 import { BusyError, NetworkError, ServerError } from "../../provider/api";
+import { json, startServer, type TestServer } from "../support/recording-server";
 import { clientFor, rejection } from "./helpers/client";
 import { APP_ID, COMPOSE_HASH, DEVICE_ID, precondition465Bodies } from "./helpers/fixtures";
-import { json, startServer, type TestServer } from "./helpers/server";
 
 const ENCRYPTED = "a1b2c3d4".repeat(16);
 const TX = `0x${"cd".repeat(32)}`;

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import type { RetryInfo } from "../../provider/api";
 import { NetworkError, PhalaClient, RateLimitedError } from "../../provider/api";
+import { closedPort, json, startServer, type TestServer } from "../support/recording-server";
 import { clientFor, rejection } from "./helpers/client";
 import { API_KEY, cvmDetail20260121 } from "./helpers/fixtures";
-import { closedPort, json, startServer, type TestServer } from "./helpers/server";
 
 describe("PhalaClient retries", () => {
   let server: TestServer;

@@ -3,9 +3,9 @@ import { randomBytes } from "node:crypto";
 import { inspect } from "node:util";
 import type { RetryInfo } from "../../provider/api";
 import { PhalaApiError, PhalaClient, RedirectError } from "../../provider/api";
+import { json, startServer, type TestServer } from "../support/recording-server";
 import { clientFor, rejection } from "./helpers/client";
 import { API_KEY } from "./helpers/fixtures";
-import { json, startServer, type TestServer } from "./helpers/server";
 
 /** Every way an error is commonly turned into text. */
 function renderings(error: unknown): string[] {

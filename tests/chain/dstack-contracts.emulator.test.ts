@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { createPublicClient, createWalletClient, http, type PublicClient } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { type AnvilAccount, type AnvilNode, startAnvil } from "../../emulator/chain/anvil";
+import type { AnvilAccount } from "../../emulator/chain/anvil";
 import { deployAndRegisterApp, deployDstackKms, localChain } from "../../emulator/chain/deploy-dstack";
 import { dstackAppAbi } from "../../emulator/chain/dstack-contracts";
 import {
@@ -13,6 +13,7 @@ import {
   registerComposeHash,
 } from "../../provider/chain";
 import { hexToBytes, kmsPublicKeyOf } from "../../provider/crypto";
+import { useAnvil } from "../support/fixtures";
 
 const random32 = (): `0x${string}` => `0x${randomBytes(32).toString("hex")}`;
 
@@ -23,7 +24,7 @@ const random32 = (): `0x${string}` => `0x${randomBytes(32).toString("hex")}`;
 describe("chain: the real DstackKms and DstackApp contracts", function () {
   this.timeout(120_000);
 
-  let node: AnvilNode;
+  const node = useAnvil({ accounts: 3 });
   let client: PublicClient;
   let deployer: AnvilAccount;
   let owner: AnvilAccount;
@@ -32,7 +33,6 @@ describe("chain: the real DstackKms and DstackApp contracts", function () {
   const kmsKey = kmsPublicKeyOf(hexToBytes("05".repeat(32))) as `0x${string}`;
 
   before(async () => {
-    node = await startAnvil({ accounts: 3 });
     client = createPublicClient({ chain: localChain(node.rpcUrl), transport: http(node.rpcUrl) });
     [deployer, owner, other] = node.accounts as [AnvilAccount, AnvilAccount, AnvilAccount];
     ({ kms } = await deployDstackKms({
@@ -40,9 +40,6 @@ describe("chain: the real DstackKms and DstackApp contracts", function () {
       deployerPrivateKey: deployer.privateKey,
       k256Pubkey: kmsKey,
     }));
-  });
-  after(async () => {
-    await node?.stop();
   });
 
   const nonceOf = (account: AnvilAccount) => client.getTransactionCount({ address: account.address });

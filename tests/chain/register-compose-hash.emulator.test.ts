@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { createPublicClient, createWalletClient, http, type PublicClient } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
-import { type AnvilAccount, type AnvilNode, startAnvil } from "../../emulator/chain/anvil";
+import type { AnvilAccount } from "../../emulator/chain/anvil";
 import { deployDstackApp, localChain } from "../../emulator/chain/deploy-dstack";
 import { dstackAppAbi } from "../../emulator/chain/dstack-contracts";
 import {
@@ -17,6 +17,7 @@ import {
   registerComposeHash,
   TransactionSendError,
 } from "../../provider/chain";
+import { useAnvil } from "../support/fixtures";
 import { startRpcProxy } from "./helpers/rpc-proxy";
 
 const randomHash = (): string => randomBytes(32).toString("hex");
@@ -24,22 +25,17 @@ const randomHash = (): string => randomBytes(32).toString("hex");
 describe("chain: registerComposeHash against anvil", function () {
   this.timeout(60_000);
 
-  let node: AnvilNode;
+  const node = useAnvil({ accounts: 3 }, "test");
   let client: PublicClient;
   let owner: AnvilAccount;
   let other: AnvilAccount;
 
-  beforeEach(async () => {
-    node = await startAnvil({ accounts: 3 });
+  beforeEach(() => {
     client = createPublicClient({ chain: localChain(node.rpcUrl), transport: http(node.rpcUrl) });
     const [first, second] = node.accounts;
     assert.ok(first && second);
     owner = first;
     other = second;
-  });
-
-  afterEach(async () => {
-    await node.stop();
   });
 
   const deploy = (contractOwner: AnvilAccount) =>

@@ -1,6 +1,4 @@
 import assert from "node:assert/strict";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import {
   BaseError,
   createPublicClient,
@@ -32,6 +30,7 @@ import {
   rpcUrlSecrets,
   withSignerLock,
 } from "../../provider/chain";
+import { startServer, type TestServer } from "../support/recording-server";
 
 const HASH = "598119ce2a8fdb51d7d52f54c43bc2e64538f238941f37773361e69688c5e26c";
 const CONTRACT = "0x1111111111111111111111111111111111111111" as const;
@@ -184,21 +183,15 @@ describe("chain: signer lock", () => {
 });
 
 describe("chain: input validation happens before any RPC call", () => {
-  let server: Server;
-  let requests = 0;
+  let server: TestServer;
   let rpcUrl = "";
   before(async () => {
-    server = createServer((req, res) => {
-      requests++;
-      req.resume();
-      res.writeHead(500).end();
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    rpcUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server = await startServer((_req, res) => res.writeHead(500).end());
+    rpcUrl = server.origin;
   });
-  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  after(() => server.close());
   beforeEach(() => {
-    requests = 0;
+    server.requests.length = 0;
   });
 
   it("rejects a bad compose hash with InvalidComposeHashError and no request", async () => {
@@ -206,7 +199,7 @@ describe("chain: input validation happens before any RPC call", () => {
       registerComposeHash({ rpcUrl, expectedChainId: 31337, appContract: CONTRACT, composeHash: "0x1234" }),
       InvalidComposeHashError,
     );
-    assert.equal(requests, 0);
+    assert.equal(server.requests.length, 0);
   });
 
   it("rejects a bad contract address, chain id or key with InvalidChainParamsError and no request", async () => {
@@ -224,14 +217,14 @@ describe("chain: input validation happens before any RPC call", () => {
         return true;
       });
     }
-    assert.equal(requests, 0);
+    assert.equal(server.requests.length, 0);
   });
 
   it("the control: valid input does reach the RPC", async () => {
     await assert.rejects(
       registerComposeHash({ rpcUrl, expectedChainId: 31337, appContract: CONTRACT, composeHash: HASH }),
     );
-    assert.ok(requests > 0);
+    assert.ok(server.requests.length > 0);
   });
 });
 

@@ -1,21 +1,13 @@
 import assert from "node:assert/strict";
-import { type Emulator, startEmulator } from "../../emulator";
 import { AuthError } from "../../provider/api";
 import { CvmNotProvenGoneError } from "../../provider/cvm-environment/resolve-or-gone";
-import { checkAgainstOpenApi } from "../support/openapi-conformance";
+import { useEmulator } from "../support/fixtures";
 import { OneResourceStack, patchCount, providerFor } from "./helpers/harness";
 
 /** A 404 is not proof of absence: the API answers 404 for a CVM of another workspace too. */
 describe("CvmEnvironment: a CVM is reported gone only when that is proven", function () {
   this.timeout(120_000);
-  let emu: Emulator;
-
-  before(async () => {
-    emu = checkAgainstOpenApi(await startEmulator({ settings: { operationDurationMs: 100 } }));
-  });
-  after(async () => {
-    await emu?.stop();
-  });
+  const emu = useEmulator();
   beforeEach(() => emu.clearFaults());
 
   /** A stack that created an env on a fresh CVM with the right key. */

@@ -1,21 +1,13 @@
 import assert from "node:assert/strict";
 import { createPublicClient, http } from "viem";
-import { type Emulator, startEmulator } from "../../emulator";
 import { OwnerActionRequiredError, ReceiptTimeoutError } from "../../provider/chain";
-import { checkAgainstOpenApi } from "../support/openapi-conformance";
+import { useEmulator } from "../support/fixtures";
 import { OneResourceStack, providerFor } from "./helpers/harness";
 
 /** The two-phase flow against the emulator in the situations an honest chain produces. */
 describe("CvmEnvironment: chain fidelity against the emulator", function () {
   this.timeout(180_000);
-  let emu: Emulator;
-
-  before(async () => {
-    emu = checkAgainstOpenApi(await startEmulator({ settings: { operationDurationMs: 50 } }));
-  });
-  after(async () => {
-    await emu?.stop();
-  });
+  const emu = useEmulator({ settings: { operationDurationMs: 50 } });
 
   const chain = () => createPublicClient({ transport: http(emu.chain.rpcUrl) });
   const rpc = (method: string, params: unknown[] = []) =>

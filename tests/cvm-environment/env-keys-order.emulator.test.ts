@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
-import { type Emulator, startEmulator } from "../../emulator";
 import type { PatchEnvsBody } from "../../provider/api";
 import { envKeysToSend } from "../../provider/cvm-environment/env-request";
-import { checkAgainstOpenApi } from "../support/openapi-conformance";
+import { useEmulator } from "../support/fixtures";
 import { OneResourceStack, providerWithApi } from "./helpers/harness";
 
 describe("env_keys order", () => {
@@ -16,13 +15,7 @@ describe("env_keys order", () => {
 
   describe("against the emulator", function () {
     this.timeout(120_000);
-    let emu: Emulator;
-    before(async () => {
-      emu = checkAgainstOpenApi(await startEmulator({ settings: { operationDurationMs: 50 } }));
-    });
-    after(async () => {
-      await emu?.stop();
-    });
+    const emu = useEmulator({ settings: { operationDurationMs: 50 } });
 
     it("a value change on a CVM whose allowed_envs are not sorted sends them in the CVM's order", async () => {
       const target = emu.cvms.find((c) => c.name === "onchain-env-demo");

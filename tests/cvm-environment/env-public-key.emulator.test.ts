@@ -1,10 +1,9 @@
 import assert from "node:assert/strict";
-import { type Emulator, startEmulator } from "../../emulator";
 import type { KmsOnChainDetail } from "../../provider/api";
 import { hexToBytes, kmsPublicKeyOf } from "../../provider/crypto";
 import { EnvPublicKeyError } from "../../provider/cvm-environment/errors";
 import { apiFor } from "../../provider/cvm-environment/session";
-import { checkAgainstOpenApi } from "../support/openapi-conformance";
+import { useEmulator } from "../support/fixtures";
 import { OneResourceStack, patchCount, providerWithApi } from "./helpers/harness";
 
 /**
@@ -14,14 +13,7 @@ import { OneResourceStack, patchCount, providerWithApi } from "./helpers/harness
  */
 describe("CvmEnvironment: env public key of an on-chain CVM without k256_pubkey", function () {
   this.timeout(120_000);
-  let emu: Emulator;
-
-  before(async () => {
-    emu = checkAgainstOpenApi(await startEmulator({ settings: { operationDurationMs: 50 } }));
-  });
-  after(async () => {
-    await emu?.stop();
-  });
+  const emu = useEmulator({ settings: { operationDurationMs: 50 } });
 
   const target = () => {
     const found = emu.cvms.find((c) => c.name === "onchain-env-demo");

@@ -1,25 +1,17 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { createPublicClient, getAddress, http } from "viem";
-import { type Emulator, startEmulator } from "../../emulator";
 import { callsOfBatch } from "../../emulator/chain/safe-transaction";
 import { OwnerActionRequiredError, registerComposeHash } from "../../provider/chain";
 import { AdoptionRefusedError, OperationFailedError } from "../../provider/cvm-environment/errors";
 import { OwnerActionPendingError } from "../../provider/cvm-environment/owner-action";
 import { safeBatchFileSchema } from "../../provider/owner-action/safe-batch";
-import { checkAgainstOpenApi } from "../support/openapi-conformance";
+import { useEmulator } from "../support/fixtures";
 import { OneResourceStack, patchCount, providerFor } from "./helpers/harness";
 
 describe("CvmEnvironment against the emulator", function () {
   this.timeout(180_000);
-  let emu: Emulator;
-
-  before(async () => {
-    emu = checkAgainstOpenApi(await startEmulator({ settings: { operationDurationMs: 100 } }));
-  });
-  after(async () => {
-    await emu?.stop();
-  });
+  const emu = useEmulator();
 
   const cvm = (name: string) => {
     const found = emu.cvms.find((c) => c.name === name);

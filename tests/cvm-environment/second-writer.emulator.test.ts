@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { type Emulator, startEmulator } from "../../emulator";
 import { ConcurrentWriteError, ForeignWriteError } from "../../provider/cvm-environment/foreign-writes";
+import { useEmulator } from "../support/fixtures";
 import { OneResourceStack, patchCount, providerFor } from "./helpers/harness";
 
 /**
@@ -9,14 +9,7 @@ import { OneResourceStack, patchCount, providerFor } from "./helpers/harness";
  */
 describe("CvmEnvironment: a second writer is detected, never silently overwritten", function () {
   this.timeout(120_000);
-  let emu: Emulator;
-
-  before(async () => {
-    emu = await startEmulator({ settings: { operationDurationMs: 100 } });
-  });
-  after(async () => {
-    await emu?.stop();
-  });
+  const emu = useEmulator();
 
   const freshCvm = async (name: string) => (await emu.createCvm({ name, kms: "phala" })).id;
   const twoStacks = async () => {

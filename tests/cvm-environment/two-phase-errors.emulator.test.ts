@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { createPublicClient, http } from "viem";
-import { type Emulator, type SeededCvm, startEmulator } from "../../emulator";
+import type { SeededCvm } from "../../emulator";
 import { type PatchEnvsBody, PhalaClient, type RetryPolicy } from "../../provider/api";
 import { CvmEnvironmentError } from "../../provider/cvm-environment/errors";
 import { DEFAULT_FLOW_LIMITS } from "../../provider/cvm-environment/plan";
 import type { CvmEnvironmentApi } from "../../provider/cvm-environment/ports";
 import { apiFor } from "../../provider/cvm-environment/session";
-import { checkAgainstOpenApi } from "../support/openapi-conformance";
+import { useEmulator } from "../support/fixtures";
 import { apiWith, OneResourceStack, providerFor } from "./helpers/harness";
 
 const PATCH_ENVS = "PATCH /cvms/{id}/envs";
@@ -22,18 +22,14 @@ const coded = (status: 466 | 467 | 468) =>
 
 describe("CvmEnvironment against the emulator: 466, 467, 468 and 409 in the two-phase flow", function () {
   this.timeout(180_000);
-  let emu: Emulator;
+  const emu = useEmulator();
   let target: SeededCvm;
 
-  before(async () => {
-    emu = checkAgainstOpenApi(await startEmulator({ settings: { operationDurationMs: 100 } }));
+  before(() => {
     const found = emu.cvms.find((c) => c.name === "onchain-pubkey-demo");
     assert.ok(found);
     assert.equal(found.owner?.toLowerCase(), emu.appOwner.address.toLowerCase());
     target = found;
-  });
-  after(async () => {
-    await emu?.stop();
   });
   beforeEach(() => {
     emu.clearFaults();

@@ -14,7 +14,7 @@ import {
   toFunctionSelector,
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { type AnvilNode, startAnvil } from "../../emulator/chain/anvil";
+import { pidAlive, startAnvil } from "../../emulator/chain/anvil";
 import { deployAndRegisterApp, deployDstackKms, localChain } from "../../emulator/chain/deploy-dstack";
 import { dstackAppAbi, dstackKmsAbi } from "../../emulator/chain/dstack-contracts";
 import {
@@ -24,6 +24,7 @@ import {
   dstackArtifacts,
 } from "../../emulator/contracts/compile";
 import { DSTACK_CONTRACTS_ENV, dstackContractsDir } from "../../emulator/contracts/sources";
+import { useAnvil } from "../support/fixtures";
 
 type AbiParam = { type: string; indexed?: boolean; components?: readonly AbiParam[] };
 type AbiEntry = { type: string; name?: string; inputs?: readonly AbiParam[]; outputs?: readonly AbiParam[] };
@@ -35,15 +36,6 @@ function signature(entry: AbiEntry): string {
   const list = (ps: readonly AbiParam[] | undefined) => (ps ?? []).map(param).join(",");
   const returns = entry.type === "function" ? ` returns (${list(entry.outputs)})` : "";
   return `${entry.type} ${entry.name}(${list(entry.inputs)})${returns}`;
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 describe("emulator chain: the real dstack contracts", () => {
@@ -112,14 +104,7 @@ describe("emulator chain: the real dstack contracts", () => {
 });
 
 describe("emulator chain: anvil + DstackKms + DstackApp", () => {
-  let node: AnvilNode;
-  before(async function () {
-    this.timeout(120_000);
-    node = await startAnvil();
-  });
-  after(async () => {
-    await node?.stop();
-  });
+  const node = useAnvil();
 
   it("starts anvil on chain 31337 with funded default accounts", async () => {
     assert.equal(node.chainId, 31337);

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { createClient, getCvmComposeFile, withComposeMethods } from "@phala/cloud";
 import { serializeAppCompose, upstreamComposeHash } from "../../emulator/compose/compose-hash";
-import type { Emulator } from "../../emulator/index";
-import { api, detailsOf, encryptFor, startTestEmulator } from "./helpers";
+import { useEmulator } from "../support/fixtures";
+import { api, detailsOf, encryptFor } from "./helpers";
 
 /**
  * The official @phala/cloud (0.2.9) compose hash: its own `getComposeHash` (src/utils/get_compose_hash.ts),
@@ -59,14 +59,7 @@ describe("emulator: compose hash follows upstream getComposeHash", () => {
 });
 
 describe("emulator: seeded CVMs exercise every compose-hash rule", () => {
-  let emulator: Emulator;
-  before(async function () {
-    this.timeout(60_000);
-    emulator = await startTestEmulator();
-  });
-  after(async () => {
-    await emulator?.stop();
-  });
+  const emulator = useEmulator();
 
   it("GET /cvms/{id} compose_hash and the 465 hash agree with @phala/cloud on every seed", async () => {
     const client = createClient({ apiKey: emulator.apiKey, baseURL: emulator.apiUrl });

@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { createClient } from "@phala/cloud";
 import { encodeFunctionData } from "viem";
 import { dstackAppAbi } from "../../emulator/chain/dstack-contracts";
-import type { Emulator } from "../../emulator/index";
 import { encryptEnv, randomX25519SecretKey, x25519PublicKey } from "../../provider/crypto";
+import { useEmulator } from "../support/fixtures";
 import {
   api,
   deployForwarder,
@@ -15,23 +15,14 @@ import {
   registeredHashes,
   sendAddComposeHash,
   sendCall,
-  startTestEmulator,
 } from "./helpers";
 
 type Body = Record<string, unknown>;
 
 // PATCH /cvms/{id}/envs: the two-phase flow verified on anvil, its failure modes, busy CVMs, guest rules.
 describe("emulator: PATCH /cvms/{id}/envs", () => {
-  let emulator: Emulator;
+  const emulator = useEmulator({ seeds: [] });
   let counter = 0;
-
-  before(async function () {
-    this.timeout(60_000);
-    emulator = await startTestEmulator({ seeds: [] });
-  });
-  after(async () => {
-    await emulator?.stop();
-  });
   afterEach(() => {
     emulator.clearFaults();
     emulator.updateSettings({

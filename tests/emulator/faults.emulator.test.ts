@@ -2,22 +2,17 @@ import assert from "node:assert/strict";
 import { request } from "node:http";
 import { createClient } from "@phala/cloud";
 import { FaultRegistry } from "../../emulator/faults";
-import type { Emulator } from "../../emulator/index";
-import { api, encryptFor, inspectHttp, seed, startTestEmulator } from "./helpers";
+import { useEmulator } from "../support/fixtures";
+import { api, encryptFor, inspectHttp, seed } from "./helpers";
 
 type Body = Record<string, unknown>;
 
 describe("emulator: fault injection, request log and the inspection API", () => {
-  let emulator: Emulator;
+  const emulator = useEmulator();
   let cvmId: string;
 
-  before(async function () {
-    this.timeout(60_000);
-    emulator = await startTestEmulator();
+  before(() => {
     cvmId = seed(emulator, "phala-env-demo").id;
-  });
-  after(async () => {
-    await emulator?.stop();
   });
   beforeEach(() => {
     emulator.clearFaults();

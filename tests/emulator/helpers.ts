@@ -12,16 +12,8 @@ import {
 import { privateKeyToAccount } from "viem/accounts";
 import { localChain } from "../../emulator/chain/deploy-dstack";
 import { dstackAppAbi } from "../../emulator/chain/dstack-contracts";
-import { type Emulator, type EmulatorOptions, startEmulator } from "../../emulator/index";
+import type { Emulator } from "../../emulator/index";
 import { encryptEnv, hexToBytes } from "../../provider/crypto";
-import { checkAgainstOpenApi } from "../support/openapi-conformance";
-
-/** An emulator with short operations, for tests; every exchange is checked against the OpenAPI document. */
-export async function startTestEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
-  return checkAgainstOpenApi(
-    await startEmulator({ ...options, settings: { operationDurationMs: 100, ...options.settings } }),
-  );
-}
 
 export type RawResponse = { status: number; headers: Headers; body: unknown };
 

@@ -2,30 +2,14 @@ import assert from "node:assert/strict";
 import { verifyEnvEncryptPublicKey } from "@phala/cloud";
 import { createPublicClient, http } from "viem";
 import { dstackKmsAbi } from "../../emulator/chain/dstack-contracts";
-import type { Emulator } from "../../emulator/index";
-import {
-  api,
-  detailsOf,
-  encryptFor,
-  inspectHttp,
-  seed,
-  sendAddComposeHash,
-  startTestEmulator,
-} from "./helpers";
+import { useEmulator } from "../support/fixtures";
+import { api, detailsOf, encryptFor, inspectHttp, seed, sendAddComposeHash } from "./helpers";
 
 type Body = Record<string, unknown>;
 
 describe("emulator: the KMS signing key, chain controls and replicas", () => {
-  let emulator: Emulator;
+  const emulator = useEmulator();
   let counter = 0;
-
-  before(async function () {
-    this.timeout(120_000);
-    emulator = await startTestEmulator();
-  });
-  after(async () => {
-    await emulator?.stop();
-  });
   afterEach(async () => {
     await emulator.setAutomine(true);
   });
@@ -256,14 +240,7 @@ describe("emulator: the KMS signing key, chain controls and replicas", () => {
 });
 
 describe("emulator: block time", () => {
-  let emulator: Emulator;
-  before(async function () {
-    this.timeout(120_000);
-    emulator = await startTestEmulator({ seeds: [], anvil: { blockTime: 1 } });
-  });
-  after(async () => {
-    await emulator?.stop();
-  });
+  const emulator = useEmulator({ seeds: [], anvil: { blockTime: 1 } });
 
   it("mines on an interval instead of per transaction; on-chain CVMs are still created", async function () {
     this.timeout(60_000);

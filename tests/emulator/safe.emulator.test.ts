@@ -11,7 +11,6 @@ import {
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { deployDstackApp, dstackAppAbi } from "../../emulator";
-import { type AnvilNode, startAnvil } from "../../emulator/chain/anvil";
 import {
   createSafe,
   deploySafeContracts,
@@ -29,13 +28,14 @@ import {
   safeTransactionFor,
   safeTxTypes,
 } from "../../emulator/chain/safe-transaction";
+import { useAnvil } from "../support/fixtures";
 
 const hashA = `0x${"a1".repeat(32)}` as const;
 const hashB = `0x${"b2".repeat(32)}` as const;
 
 describe("emulator chain: Safe v1.4.1 from @safe-global/safe-contracts", function () {
   this.timeout(60_000);
-  let node: AnvilNode;
+  const node = useAnvil({ accounts: 6 });
   let contracts: SafeContracts;
   let safe: `0x${string}`;
   let app: `0x${string}`;
@@ -52,7 +52,6 @@ describe("emulator chain: Safe v1.4.1 from @safe-global/safe-contracts", functio
   });
 
   before(async () => {
-    node = await startAnvil({ accounts: 6 });
     contracts = await deploySafeContracts(node.rpcUrl, key(0).privateKey);
     safe = await createSafe({
       rpcUrl: node.rpcUrl,
@@ -66,9 +65,6 @@ describe("emulator chain: Safe v1.4.1 from @safe-global/safe-contracts", functio
       deployerPrivateKey: key(0).privateKey,
       owner: key(1).address,
     });
-  });
-  after(async () => {
-    await node?.stop();
   });
 
   it("creates a 2-of-3 Safe whose proxy runs the deployed singleton", async () => {

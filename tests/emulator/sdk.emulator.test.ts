@@ -9,24 +9,20 @@ import {
 } from "@phala/cloud";
 import { createPublicClient, encodeFunctionData, http } from "viem";
 import { anvil } from "viem/chains";
-import { dstackAppAbi, type Emulator } from "../../emulator/index";
-import { api, seed, sendAddComposeHash, startTestEmulator } from "./helpers";
+import { dstackAppAbi } from "../../emulator/index";
+import { useEmulator } from "../support/fixtures";
+import { api, seed, sendAddComposeHash } from "./helpers";
 
 // The official SDK, pointed at the emulator, must work unchanged. `encryptEnvVars` and
 // `verifyEnvEncryptPublicKey` are @phala/dstack-sdk's (0.5.7, the exact dependency of @phala/cloud 0.2.9,
 // re-exported by it); the top-level @phala/dstack-sdk 0.5.8 cannot be loaded next to @noble/* 2.x
 // (it requires the pre-2.0 subpaths such as `@noble/hashes/sha3`).
 describe("emulator: official @phala/cloud SDK against the emulator", () => {
-  let emulator: Emulator;
+  const emulator = useEmulator();
   let client: ReturnType<typeof createClient>;
 
-  before(async function () {
-    this.timeout(60_000);
-    emulator = await startTestEmulator();
+  before(() => {
     client = createClient({ apiKey: emulator.apiKey, baseURL: emulator.apiUrl });
-  });
-  after(async () => {
-    await emulator?.stop();
   });
 
   it("getCvmInfo resolves every identifier form to the same CVM (2026-01-21 shape)", async () => {

@@ -1,18 +1,10 @@
 import assert from "node:assert/strict";
-import type { Emulator } from "../../emulator/index";
-import { api, startTestEmulator } from "./helpers";
+import { useEmulator } from "../support/fixtures";
+import { api } from "./helpers";
 
 // The CVM listing, a key of another workspace (404 for every CVM, as the API answers), deleted CVMs.
 describe("emulator: workspaces, the CVM listing and deleted CVMs", () => {
-  let emulator: Emulator;
-
-  before(async function () {
-    this.timeout(60_000);
-    emulator = await startTestEmulator({ seeds: [] });
-  });
-  after(async () => {
-    await emulator?.stop();
-  });
+  const emulator = useEmulator({ seeds: [] });
 
   it("GET /cvms/paginated lists the workspace's CVMs with their workspace, page by page", async () => {
     const a = await emulator.createCvm({ name: "ws-list-a", kms: "phala" });

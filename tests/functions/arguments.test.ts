@@ -12,7 +12,7 @@ import {
   getNextAppIds,
   InvalidArgumentError,
 } from "../../sdk/functions";
-import { type CountingServer, startCountingServer } from "./helpers/counting-server";
+import { startServer, type TestServer } from "../support/recording-server";
 import { isKnown, outputValue, useMocks } from "./helpers/output";
 import { useSettings } from "./helpers/settings";
 
@@ -36,11 +36,11 @@ function rejectsArgument(functionName: string, argument: string): (error: unknow
 }
 
 describe("data-source functions: arguments are checked before any request", () => {
-  let server: CountingServer;
+  let server: TestServer;
   let restore: () => void;
 
   before(async () => {
-    server = await startCountingServer();
+    server = await startServer();
   });
   after(async () => {
     await server.close();
@@ -207,11 +207,11 @@ describe("data-source functions: arguments are checked before any request", () =
 });
 
 describe("data-source functions: Output forms validate inside the apply", () => {
-  let server: CountingServer;
+  let server: TestServer;
   let restore: () => void;
 
   before(async () => {
-    server = await startCountingServer();
+    server = await startServer();
     await useMocks(false);
   });
   after(async () => {

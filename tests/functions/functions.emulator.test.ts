@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import { type Emulator, type SeededCvm, startEmulator } from "../../emulator/index";
+import type { Emulator, SeededCvm } from "../../emulator/index";
 import { NotFoundError } from "../../provider/api";
 import {
   getAppEnvEncryptPubKey,
@@ -16,7 +16,7 @@ import {
   getNextAppIds,
   getNextAppIdsOutput,
 } from "../../sdk/functions";
-import { checkAgainstOpenApi } from "../support/openapi-conformance";
+import { useEmulator } from "../support/fixtures";
 import { outputValue, useMocks } from "./helpers/output";
 import { useSettings } from "./helpers/settings";
 
@@ -30,16 +30,11 @@ function seed(emulator: Emulator, name: string): SeededCvm {
 }
 
 describe("data-source functions against the emulator", () => {
-  let emulator: Emulator;
+  const emulator = useEmulator();
   let restore: () => void = () => undefined;
 
-  before(async function () {
-    this.timeout(90_000);
-    emulator = checkAgainstOpenApi(await startEmulator());
+  before(async () => {
     await useMocks(false);
-  });
-  after(async () => {
-    await emulator?.stop();
   });
   beforeEach(() => {
     emulator.resetRequests();

@@ -8,7 +8,7 @@ import {
   getKmsList,
   getKmsListOutput,
 } from "../../sdk/functions";
-import { type CountingServer, startCountingServer } from "./helpers/counting-server";
+import { type Handler, json, startServer, type TestServer } from "../support/recording-server";
 import { outputValue, useMocks } from "./helpers/output";
 import { useSettings } from "./helpers/settings";
 
@@ -37,18 +37,17 @@ class Dependency extends pulumi.CustomResource {
   }
 }
 
-function emptyKmsPage(): { status: number; body: unknown } {
-  return { status: 200, body: { items: [KMS_ITEM], total: 1, page: 1, page_size: 100, pages: 1 } };
-}
+const kmsPage: Handler = (_request, res) =>
+  json(res, 200, { items: [KMS_ITEM], total: 1, page: 1, page_size: 100, pages: 1 });
 
 describe("data-source functions: settings and secrets (local stub server)", () => {
-  let primary: CountingServer;
-  let secondary: CountingServer;
+  let primary: TestServer;
+  let secondary: TestServer;
   let restore: () => void = () => undefined;
 
   before(async () => {
-    primary = await startCountingServer();
-    secondary = await startCountingServer();
+    primary = await startServer();
+    secondary = await startServer();
     await useMocks(false);
   });
   after(async () => {
@@ -58,8 +57,8 @@ describe("data-source functions: settings and secrets (local stub server)", () =
   beforeEach(() => {
     primary.requests.length = 0;
     secondary.requests.length = 0;
-    primary.respond(() => emptyKmsPage());
-    secondary.respond(() => emptyKmsPage());
+    primary.handle(kmsPage);
+    secondary.handle(kmsPage);
   });
   afterEach(() => restore());
 
@@ -98,7 +97,7 @@ describe("data-source functions: settings and secrets (local stub server)", () =
 
   it("an API error that echoes the key does not carry it", async () => {
     restore = useSettings({ config: { apiKey: CONFIG_KEY, apiUrl: primary.apiUrl } });
-    primary.respond(() => ({ status: 401, body: { detail: `Invalid API key ${CONFIG_KEY}` } }));
+    primary.handle((_request, res) => json(res, 401, { detail: `Invalid API key ${CONFIG_KEY}` }));
     await assert.rejects(getKmsList(), (error: unknown) => {
       assert.ok(error instanceof AuthError);
       assert.ok(!error.message.includes(CONFIG_KEY), error.message);
@@ -121,10 +120,10 @@ describe("data-source functions: settings and secrets (local stub server)", () =
 
   it("getKmsList follows every page", async () => {
     restore = useSettings({ config: { apiKey: CONFIG_KEY, apiUrl: primary.apiUrl } });
-    primary.respond((request) => {
+    primary.handle((request, res) => {
       const page = Number(new URL(request.url, "http://x").searchParams.get("page"));
       const items = page <= 3 ? [{ ...KMS_ITEM, id: `kms_${page}`, slug: `kms-page-${page}` }] : [];
-      return { status: 200, body: { items, total: 3, page, page_size: 1, pages: 3 } };
+      json(res, 200, { items, total: 3, page, page_size: 1, pages: 3 });
     });
     const result = await getKmsList();
     assert.deepEqual(
@@ -151,12 +150,12 @@ describe("data-source functions: settings and secrets (local stub server)", () =
     const kmsKey = kmsPublicKeyOf(KMS_SECRET);
 
     function serve(signatureHex: string): void {
-      primary.respond((request) =>
+      primary.handle((request, res) =>
         request.url.startsWith("/api/v1/kms/kms-phala-prod7/pubkey/")
-          ? { status: 200, body: { public_key: ENV_PUBLIC_KEY, signature: signatureHex } }
+          ? json(res, 200, { public_key: ENV_PUBLIC_KEY, signature: signatureHex })
           : request.url === "/api/v1/kms/kms-phala-prod7"
-            ? { status: 200, body: KMS_ITEM }
-            : undefined,
+            ? json(res, 200, KMS_ITEM)
+            : json(res, 404, { detail: "Not found" }),
       );
     }
 

@@ -1,12 +1,12 @@
 import { PhalaClient, type PhalaClientOptions } from "../../../provider/api";
+import type { TestServer } from "../../support/recording-server";
 import { API_KEY } from "./fixtures";
-import type { TestServer } from "./server";
 
 /** A client for the test server, with millisecond retry delays. */
 export function clientFor(server: TestServer, options: Partial<PhalaClientOptions> = {}): PhalaClient {
   return new PhalaClient({
     apiKey: API_KEY,
-    baseUrl: `${server.origin}/api/v1`,
+    baseUrl: server.apiUrl,
     timeoutMs: 5_000,
     ...options,
     retry: { limit: 3, baseDelayMs: 1, maxDelayMs: 5, ...options.retry },

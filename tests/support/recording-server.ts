@@ -20,6 +20,8 @@ export type Handler = (req: RecordedRequest, res: ServerResponse, raw: IncomingM
 export interface TestServer {
   /** `http://127.0.0.1:<port>` */
   origin: string;
+  /** The API prefix on it, `<origin>/api/v1`. */
+  apiUrl: string;
   requests: RecordedRequest[];
   /** Replaces the request handler. */
   handle(handler: Handler): void;
@@ -48,8 +50,10 @@ export async function startServer(
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
+  const origin = `http://127.0.0.1:${port}`;
   return {
-    origin: `http://127.0.0.1:${port}`,
+    origin,
+    apiUrl: `${origin}/api/v1`,
     requests,
     handle(next) {
       current = next;
