@@ -1,4 +1,5 @@
 import { namespacedGetter } from "../config";
+import { lazyModule } from "../lazy-module";
 import { redactError } from "../redact";
 import { checkCvmEnvironment } from "./check";
 import { diffCvmEnvironment } from "./diff";
@@ -6,7 +7,7 @@ import type { CvmEnvironmentProvider } from "./properties";
 import { type ProviderOptions, ProviderRuntime } from "./runtime";
 
 /** The operations that reach the world (API client, crypto, chain) load on first use: check and diff stay light. */
-const operations = () => require("./operations") as typeof import("./operations");
+const operations = lazyModule<typeof import("./operations")>(require, "./operations");
 
 /**
  * The implementation behind the serialized shim; never serialized itself. Each entry point parses

@@ -1,4 +1,5 @@
 import { type EnvironmentVariables, type PhalaSettings, resolvePhalaSettings } from "../config";
+import { lazyModule } from "../lazy-module";
 import { DEFAULT_OWNER_ACTION_DIR, writeBatchFile } from "../owner-action/write-batch-file";
 import type { FlowLimits } from "./plan";
 import type { CvmEnvironmentApi, FlowContext, FlowTiming, RegisterComposeHash } from "./ports";
@@ -27,6 +28,10 @@ const DEFAULT_TIMING: FlowTiming = {
   relaxAfterMs: 300_000,
   relaxedPollIntervalMs: 10_000,
 };
+
+// The API client and the chain step (got, viem) load on first use, so check and diff stay light.
+const chain = lazyModule<typeof import("../chain")>(require, "../chain");
+const session = lazyModule<typeof import("./session")>(require, "./session");
 
 const stderrReport = (message: string) => {
   process.stderr.write(`pulumi-phala: ${message}\n`);
@@ -64,9 +69,8 @@ export class ProviderRuntime {
 
   /** Progress lines start with the resource's `cvmId`, so lines of resources running in parallel say whose they are. */
   context(perResource: { cvmId?: string; privateKey?: string; rpcUrl?: string }): FlowContext {
-    // The API client and the chain step (got, viem) load on first use, so check and diff stay light.
-    const { registerComposeHash } = require("../chain") as typeof import("../chain");
-    const { apiFor, signerFor } = require("./session") as typeof import("./session");
+    const { registerComposeHash } = chain();
+    const { apiFor, signerFor } = session();
     const baseReport = this.options.report ?? stderrReport;
     const { cvmId } = perResource;
     const report = cvmId ? (message: string) => baseReport(`${cvmId}: ${message}`) : baseReport;
