@@ -2,7 +2,7 @@ import { NotFoundError } from "../api";
 import { OperationFailedError, ReadyTimeoutError } from "./errors";
 import type { FlowContext, FlowTiming } from "./ports";
 
-export interface WaitRequest {
+interface WaitRequest {
   readonly cvmId: string;
   readonly correlationId: string;
   readonly timeoutSeconds: number;
@@ -60,7 +60,7 @@ export async function waitForOperation(ctx: FlowContext, request: WaitRequest): 
 }
 
 /** The interval grows by half up to the cap; after a long wait it relaxes to the slow interval. */
-export function nextPollInterval(timing: FlowTiming, interval: number, waitedMs: number): number {
+function nextPollInterval(timing: FlowTiming, interval: number, waitedMs: number): number {
   if (waitedMs >= timing.relaxAfterMs) return timing.relaxedPollIntervalMs;
   return Math.min(Math.round(interval * 1.5), timing.maxPollIntervalMs);
 }
