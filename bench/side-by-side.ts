@@ -181,7 +181,7 @@ async function providerDirect(emulator: Emulator, n: number): Promise<Side> {
     await Promise.all(
       ids.map(async (cvmId) => {
         const checked = await provider.check?.({}, { cvmId, env: ENV });
-        if (!checked || (checked.failures?.length ?? 0) > 0) throw new Error("check failed");
+        if (!checked?.inputs || (checked.failures?.length ?? 0) > 0) throw new Error("check failed");
         await provider.create?.(checked.inputs);
       }),
     );

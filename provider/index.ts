@@ -1,13 +1,13 @@
-import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { createCvmEnvironmentProvider } from "./cvm-environment";
+import type { CvmEnvironmentProvider } from "./cvm-environment/properties";
 
 export * from "./config";
 export { createCvmEnvironmentProvider, type ProviderOptions } from "./cvm-environment";
 
-let provider: dynamic.ResourceProvider | undefined;
+let provider: CvmEnvironmentProvider | undefined;
 
 /** The CvmEnvironment implementation the serialized shim loads by package name (one per process). */
-export function cvmEnvironmentProvider(): dynamic.ResourceProvider {
+export function cvmEnvironmentProvider(): CvmEnvironmentProvider {
   provider ??= createCvmEnvironmentProvider();
   return provider;
 }

@@ -1,11 +1,13 @@
 import type { CheckFailure, CheckResult } from "@pulumi/pulumi/dynamic";
 import type { z } from "zod";
 import { envProblems } from "../crypto/validate-env";
+import { parseArgument } from "./arguments";
 import { carryEnvRevisions, deriveEnvRevisions } from "./env-revisions";
-import { type ProgramInputs, ProgramInputsSchema } from "./inputs";
+import { type PreviewInputs, PreviewInputsSchema, type ProgramInputs, ProgramInputsSchema } from "./inputs";
+import { type CvmEnvironmentInputs, INPUT_NAMES, SECRET_NAMES } from "./properties";
 import { structSafe } from "./struct-safe";
 import { UNCARRIABLE_KEYS, UNCARRIABLE_PROBLEM } from "./uncarriable-keys";
-import { isUnknown, UNKNOWN } from "./unknown";
+import { isUnknown, UNKNOWN, type Unknown } from "./unknown";
 
 type Props = Record<string, unknown>;
 
@@ -44,26 +46,25 @@ function flatten(issues: readonly z.core.$ZodIssue[], prefix: PropertyKey[]): Ch
   });
 }
 
-const KNOWN_INPUTS = Object.keys(ProgramInputsSchema.shape).join(", ");
+const KNOWN_INPUTS = INPUT_NAMES.join(", ");
 
 /** What a failed check hands back: only the inputs that hold no secret and are known to the schema. */
-const SECRET_INPUTS: ReadonlySet<string> = new Set(["env", "encryptedEnv", "privateKey", "rpcUrl"]);
-const reportableInputs = (raw: Props): Props =>
-  Object.fromEntries(
-    Object.entries(raw).filter(
-      ([key]) => Object.hasOwn(ProgramInputsSchema.shape, key) && !SECRET_INPUTS.has(key),
-    ),
-  );
+const REPORTABLE_INPUTS: ReadonlySet<string> = new Set(
+  INPUT_NAMES.filter((name) => !SECRET_NAMES.includes(name)),
+);
+const reportableInputs = (raw: Props): CvmEnvironmentInputs =>
+  Object.fromEntries(Object.entries(raw).filter(([key]) => REPORTABLE_INPUTS.has(key)));
 
 /**
  * Validates the program's inputs and derives the non-secret diff helper `envRevisions`, a map keyed
  * by env key: the engine diffs maps by key, so preview names each key added (`+ KEY`), removed
  * (`- KEY`) or changed (`~ KEY`); a list would be diffed by position and read as renames. In
  * pre-encrypted mode the declared `envKeys` are folded into that map, the single record of the key
- * set. Pure, never throws, tolerates unknown values: it also runs during preview.
+ * set. Pure, tolerates unknown values (it also runs during preview), reports bad inputs as failures;
+ * it throws only when the previous inputs are not this resource's.
  */
-export function checkCvmEnvironment(olds: unknown, news: unknown): CheckResult {
-  const previous = asRecord(olds) ?? {};
+export function checkCvmEnvironment(olds: unknown, news: unknown): CheckResult<CvmEnvironmentInputs> {
+  const previous = parseArgument(PreviewInputsSchema, olds, "check's previous inputs");
   const raw = withoutNulls(asRecord(news) ?? {});
   const parsed = ProgramInputsSchema.safeParse(raw);
   if (!parsed.success) return { inputs: reportableInputs(raw), failures: failuresOf(parsed.error) };
@@ -99,9 +100,12 @@ function modeFailures(inputs: ProgramInputs): CheckFailure[] {
   return [];
 }
 
-type Derived = { envRevisions: Props | typeof UNKNOWN };
+type Derived = { envRevisions: Record<string, number | Unknown> | Unknown };
 
-function plainEnvRevisions(inputs: ProgramInputs, previous: Props): Derived | { failures: CheckFailure[] } {
+function plainEnvRevisions(
+  inputs: ProgramInputs,
+  previous: PreviewInputs,
+): Derived | { failures: CheckFailure[] } {
   const env = inputs.env;
   if (env === undefined || isUnknown(env)) return { envRevisions: UNKNOWN };
   const problems = envProblems(
@@ -113,7 +117,7 @@ function plainEnvRevisions(inputs: ProgramInputs, previous: Props): Derived | { 
 
 function preEncryptedRevisions(
   inputs: ProgramInputs,
-  previous: Props,
+  previous: PreviewInputs,
 ): Derived | { failures: CheckFailure[] } {
   const keys = inputs.envKeys;
   if (keys === undefined || isUnknown(keys) || keys.some(isUnknown)) {

@@ -1,14 +1,18 @@
 import type { CreateResult } from "@pulumi/pulumi/dynamic";
 import { applyAndWait } from "./apply-and-wait";
+import { parseArgument } from "./arguments";
 import { AdoptionRefusedError } from "./errors";
 import { applyOptionsOf, CheckedInputsSchema } from "./inputs";
-import { buildOutputs } from "./outputs";
+import { buildOutputs, type CvmEnvironmentOutputs } from "./outputs";
 import { withRegistrationBehindHash } from "./registration-behind";
 import { currentAllowedEnvs, resolveCvm } from "./resolve-cvm";
 import type { ProviderRuntime } from "./runtime";
 
-export async function createCvmEnvironment(runtime: ProviderRuntime, props: unknown): Promise<CreateResult> {
-  const inputs = CheckedInputsSchema.parse(props);
+export async function createCvmEnvironment(
+  runtime: ProviderRuntime,
+  props: unknown,
+): Promise<CreateResult<CvmEnvironmentOutputs>> {
+  const inputs = parseArgument(CheckedInputsSchema, props, "create's inputs");
   const options = applyOptionsOf(inputs);
   const ctx = runtime.context(inputs);
   const cvm = await resolveCvm(ctx.api, inputs.cvmId);

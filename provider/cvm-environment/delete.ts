@@ -1,5 +1,7 @@
 import { applyAndWait } from "./apply-and-wait";
-import { applyOptionsOf, type CheckedInputs } from "./inputs";
+import { parseArgument } from "./arguments";
+import { applyOptionsOf } from "./inputs";
+import { StoredOutputsSchema } from "./outputs";
 import { perResourceOf } from "./read";
 import { knownCvmOf, resolveOrGone } from "./resolve-or-gone";
 import type { ProviderRuntime } from "./runtime";
@@ -13,10 +15,7 @@ export async function deleteCvmEnvironment(
   id: string,
   props: unknown,
 ): Promise<void> {
-  const stored = (props ?? {}) as Partial<CheckedInputs> & {
-    canonicalCvmId?: string;
-    correlationId?: string;
-  };
+  const stored = parseArgument(StoredOutputsSchema, props, "delete's state");
   const ctx = runtime.context(perResourceOf(stored));
   const cvm = await resolveOrGone(ctx.api, knownCvmOf(stored, id));
   if (cvm === undefined) return;

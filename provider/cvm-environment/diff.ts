@@ -1,6 +1,9 @@
 import type { DiffResult } from "@pulumi/pulumi/dynamic";
 import { normalizeCvmId } from "../api/cvm-id";
 import { bareAppId, isUnprefixedAppId } from "../normalize";
+import { parseArgument } from "./arguments";
+import { PreviewInputsSchema } from "./inputs";
+import { type StoredOutputs, StoredOutputsSchema } from "./outputs";
 import { isUnknown } from "./unknown";
 
 /**
@@ -11,8 +14,8 @@ import { isUnknown } from "./unknown";
  * would wipe the new environment.
  */
 export function diffCvmEnvironment(olds: unknown, news: unknown): DiffResult {
-  const old = (olds ?? {}) as Record<string, unknown>;
-  const next = (news ?? {}) as Record<string, unknown>;
+  const old = parseArgument(StoredOutputsSchema, olds, "diff's state");
+  const next = parseArgument(PreviewInputsSchema, news, "diff's inputs");
   return sameCvm(old, next.cvmId) ? {} : { replaces: ["cvmId"], deleteBeforeReplace: true };
 }
 
@@ -21,13 +24,13 @@ export function diffCvmEnvironment(olds: unknown, news: unknown): DiffResult {
  * no request): its previous identifier, its canonical id, or its app id in any form the API takes
  * (`app_<hex>`, bare hex, either case). Any other form (a name, a VM UUID) that differs is a change.
  */
-function sameCvm(old: Record<string, unknown>, cvmId: unknown): boolean {
-  if (typeof cvmId !== "string" || isUnknown(cvmId)) return false;
+function sameCvm(old: StoredOutputs, cvmId: string | undefined): boolean {
+  if (cvmId === undefined || isUnknown(cvmId)) return false;
   const wanted = canonicalForm(cvmId);
   if (wanted === undefined) return false;
-  const appId = typeof old.appId === "string" ? bareAppId(old.appId) : undefined;
+  const appId = old.appId === undefined ? undefined : bareAppId(old.appId);
   const known = [old.cvmId, old.canonicalCvmId, appId === undefined ? undefined : `app_${appId}`];
-  return known.some((id) => typeof id === "string" && canonicalForm(id) === wanted);
+  return known.some((id) => id !== undefined && canonicalForm(id) === wanted);
 }
 
 /** The identifier as the API path takes it, with an app id in one case; `undefined` when invalid. */

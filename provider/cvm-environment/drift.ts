@@ -1,3 +1,5 @@
+import type { CheckedInputs } from "./properties";
+
 /**
  * Refresh: the CVM's allowed keys are the truth about which keys exist; values cannot be read back
  * (the API only holds ciphertext), so values and revisions are kept for the keys that still exist,
@@ -5,28 +7,18 @@
  * when the program does not declare it).
  */
 export function driftedInputs(
-  inputs: Record<string, unknown>,
+  inputs: Partial<CheckedInputs>,
   allowedKeys: readonly string[],
-): Record<string, unknown> | undefined {
+): Partial<CheckedInputs> | undefined {
   const actual = [...new Set(allowedKeys)].sort();
-  const revisions = asNumbers(inputs.envRevisions);
+  const revisions = inputs.envRevisions ?? {};
   const recorded = Object.keys(revisions).sort();
   if (actual.length === recorded.length && actual.every((key, i) => key === recorded[i])) return undefined;
-  const next: Record<string, unknown> = {
+  const next = {
     ...inputs,
     envRevisions: Object.fromEntries(actual.map((key) => [key, revisions[key] ?? 0])),
   };
-  const env = inputs.env;
-  if (env !== null && typeof env === "object") {
-    const keep = new Set(actual);
-    next.env = Object.fromEntries(Object.entries(env).filter(([key]) => keep.has(key)));
-  }
-  return next;
+  if (inputs.env === undefined) return next;
+  const keep = new Set(actual);
+  return { ...next, env: Object.fromEntries(Object.entries(inputs.env).filter(([key]) => keep.has(key))) };
 }
-
-const asNumbers = (value: unknown): Record<string, number> =>
-  value !== null && typeof value === "object"
-    ? Object.fromEntries(
-        Object.entries(value).filter((entry): entry is [string, number] => typeof entry[1] === "number"),
-      )
-    : {};

@@ -1,15 +1,19 @@
-import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { namespacedGetter } from "../config";
+import { lazyModule } from "../lazy-module";
 import { redactError } from "../redact";
 import { checkCvmEnvironment } from "./check";
 import { diffCvmEnvironment } from "./diff";
+import type { CvmEnvironmentProvider } from "./properties";
 import { type ProviderOptions, ProviderRuntime } from "./runtime";
 
 /** The operations that reach the world (API client, crypto, chain) load on first use: check and diff stay light. */
-const operations = () => require("./operations") as typeof import("./operations");
+const operations = lazyModule<typeof import("./operations")>(require, "./operations");
 
-/** The implementation behind the serialized shim; never serialized itself. */
-export function createCvmEnvironmentProvider(options: ProviderOptions = {}): dynamic.ResourceProvider {
+/**
+ * The implementation behind the serialized shim; never serialized itself. Each entry point parses
+ * what the engine hands it with `parseArgument` before acting on it.
+ */
+export function createCvmEnvironmentProvider(options: ProviderOptions = {}): CvmEnvironmentProvider {
   const runtime = new ProviderRuntime(options);
   const guarded = async <T>(props: unknown[], run: () => Promise<T>): Promise<T> => {
     try {

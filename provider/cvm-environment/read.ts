@@ -1,10 +1,11 @@
 import type { ReadResult } from "@pulumi/pulumi/dynamic";
 import { bareHex } from "../normalize";
+import { parseArgument } from "./arguments";
 import { driftedInputs } from "./drift";
 import { envKeysOf } from "./env-revisions";
 import { describeWrites, envWritesSince } from "./env-writes";
 import { listRecentOperations } from "./foreign-writes";
-import { inputsOf } from "./outputs";
+import { inputsOf, type StoredOutputs, StoredOutputsSchema } from "./outputs";
 import type { FlowContext } from "./ports";
 import { currentAllowedEnvs, type ResolvedCvm } from "./resolve-cvm";
 import { knownCvmOf, resolveOrGone } from "./resolve-or-gone";
@@ -18,8 +19,8 @@ export async function readCvmEnvironment(
   runtime: ProviderRuntime,
   id: string,
   props: unknown,
-): Promise<ReadResult> {
-  const stored = (props ?? {}) as Record<string, unknown>;
+): Promise<ReadResult<StoredOutputs>> {
+  const stored = parseArgument(StoredOutputsSchema, props, "read's state");
   const ctx = runtime.context(perResourceOf(stored));
   const cvm = await resolveOrGone(ctx.api, knownCvmOf(stored, id));
   if (cvm === undefined) return { id: "" };
@@ -38,11 +39,11 @@ export async function readCvmEnvironment(
   const inputs = inputsOf(stored);
   const drifted = driftedInputs(inputs, allowed);
   if (drifted === undefined) return { id: cvm.canonicalId, props: { ...kept, ...live } };
-  const recorded = envKeysOf((inputs.envRevisions ?? {}) as Record<string, unknown>);
+  const recorded = envKeysOf(inputs.envRevisions ?? {});
   ctx.report(
     `CVM ${cvm.canonicalId} allows [${[...allowed].sort().join(", ")}], state says [${recorded.join(", ")}]`,
   );
-  const envKeys = envKeysOf(drifted.envRevisions as Record<string, unknown>);
+  const envKeys = envKeysOf(drifted.envRevisions ?? {});
   return { id: cvm.canonicalId, props: { ...kept, ...drifted, envKeys, ...live }, inputs: drifted };
 }
 
@@ -56,7 +57,7 @@ async function foreignWriteSince(
   ours: unknown,
 ): Promise<string | undefined> {
   if (typeof ours !== "string") return undefined;
-  const writes = envWritesSince(await listRecentOperations(ctx, cvm), ours);
+  const writes = envWritesSince(await listRecentOperations(ctx, cvm.canonicalId), ours);
   if (writes.length === 0) return undefined;
   ctx.report(
     `CVM ${cvm.canonicalId}'s environment was written outside this resource: ${describeWrites(writes)}. ` +
@@ -67,9 +68,9 @@ async function foreignWriteSince(
 
 /** What a flow context needs of stored outputs: the CVM's name for progress lines and per-resource credentials. */
 export const perResourceOf = (
-  stored: Record<string, unknown>,
+  stored: StoredOutputs,
 ): { cvmId?: string; privateKey?: string; rpcUrl?: string } => ({
-  ...(typeof stored.cvmId === "string" ? { cvmId: stored.cvmId } : {}),
-  ...(typeof stored.privateKey === "string" ? { privateKey: stored.privateKey } : {}),
-  ...(typeof stored.rpcUrl === "string" ? { rpcUrl: stored.rpcUrl } : {}),
+  ...(stored.cvmId !== undefined ? { cvmId: stored.cvmId } : {}),
+  ...(stored.privateKey !== undefined ? { privateKey: stored.privateKey } : {}),
+  ...(stored.rpcUrl !== undefined ? { rpcUrl: stored.rpcUrl } : {}),
 });

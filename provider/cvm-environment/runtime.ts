@@ -1,7 +1,9 @@
 import { type EnvironmentVariables, type PhalaSettings, resolvePhalaSettings } from "../config";
+import { lazyModule } from "../lazy-module";
 import { DEFAULT_OWNER_ACTION_DIR, writeBatchFile } from "../owner-action/write-batch-file";
 import type { FlowLimits } from "./plan";
 import type { CvmEnvironmentApi, FlowContext, FlowTiming, RegisterComposeHash } from "./ports";
+import { type KmsOnChainCache, withSharedKmsLookups } from "./shared-kms-lookups";
 
 export interface ProviderOptions {
   /** Environment variable fallbacks; default `process.env`. */
@@ -28,6 +30,10 @@ const DEFAULT_TIMING: FlowTiming = {
   relaxedPollIntervalMs: 10_000,
 };
 
+// The API client and the chain step (got, viem) load on first use, so check and diff stay light.
+const chain = lazyModule<typeof import("../chain")>(require, "../chain");
+const session = lazyModule<typeof import("./session")>(require, "./session");
+
 const stderrReport = (message: string) => {
   process.stderr.write(`pulumi-phala: ${message}\n`);
 };
@@ -35,6 +41,8 @@ const stderrReport = (message: string) => {
 /** Settings from `configure` (or environment variables alone until it runs) and the way to reach the world. */
 export class ProviderRuntime {
   private settings: PhalaSettings;
+  /** Per-chain KMS lookups, shared by every resource this provider handles (for the settings' API). */
+  private kmsOnChain: KmsOnChainCache = new Map();
 
   constructor(private readonly options: ProviderOptions = {}) {
     this.settings = resolvePhalaSettings(() => undefined, this.env);
@@ -46,6 +54,7 @@ export class ProviderRuntime {
 
   configure(getSetting: Parameters<typeof resolvePhalaSettings>[0]): void {
     this.settings = resolvePhalaSettings(getSetting, this.env);
+    this.kmsOnChain = new Map();
   }
 
   /** Every string that must never appear in an error: credentials from config and from the resource. */
@@ -64,15 +73,14 @@ export class ProviderRuntime {
 
   /** Progress lines start with the resource's `cvmId`, so lines of resources running in parallel say whose they are. */
   context(perResource: { cvmId?: string; privateKey?: string; rpcUrl?: string }): FlowContext {
-    // The API client and the chain step (got, viem) load on first use, so check and diff stay light.
-    const { registerComposeHash } = require("../chain") as typeof import("../chain");
-    const { apiFor, signerFor } = require("./session") as typeof import("./session");
+    const { registerComposeHash } = chain();
+    const { apiFor, signerFor } = session();
     const baseReport = this.options.report ?? stderrReport;
     const { cvmId } = perResource;
     const report = cvmId ? (message: string) => baseReport(`${cvmId}: ${message}`) : baseReport;
     const createApi = this.options.createApi ?? apiFor;
     return {
-      api: createApi(this.settings, report),
+      api: withSharedKmsLookups(createApi(this.settings, report), this.kmsOnChain),
       registerComposeHash: this.options.registerComposeHash ?? registerComposeHash,
       signer: signerFor(this.settings, perResource),
       report,

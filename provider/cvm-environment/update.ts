@@ -1,8 +1,15 @@
 import { isDeepStrictEqual } from "node:util";
 import type { UpdateResult } from "@pulumi/pulumi/dynamic";
 import { applyAndWait } from "./apply-and-wait";
+import { parseArgument } from "./arguments";
 import { applyOptionsOf, type CheckedInputs, CheckedInputsSchema } from "./inputs";
-import { buildOutputs, computedOf, type StoredOutputs, StoredOutputsSchema } from "./outputs";
+import {
+  buildOutputs,
+  type CvmEnvironmentOutputs,
+  computedOf,
+  type StoredOutputs,
+  StoredOutputsSchema,
+} from "./outputs";
 import { withRegistrationBehindHash } from "./registration-behind";
 import { resolveCvm } from "./resolve-cvm";
 import type { ProviderRuntime } from "./runtime";
@@ -12,9 +19,9 @@ export async function updateCvmEnvironment(
   id: string,
   olds: unknown,
   news: unknown,
-): Promise<UpdateResult> {
-  const inputs = CheckedInputsSchema.parse(news);
-  const previous = StoredOutputsSchema.parse(olds);
+): Promise<UpdateResult<CvmEnvironmentOutputs>> {
+  const inputs = parseArgument(CheckedInputsSchema, news, "update's inputs");
+  const previous = parseArgument(StoredOutputsSchema, olds, "update's state");
   // An env update is not idempotent (each one restarts the CVM): options, credentials or another
   // identifier for the same CVM change nothing on the CVM.
   if (samePayload(previous, inputs)) {

@@ -1,13 +1,35 @@
 import * as pulumi from "@pulumi/pulumi";
+import {
+  type AlwaysPresentName,
+  PROPERTY_NAMES,
+  type Properties,
+  type PropertyName,
+  SECRET_INPUT_NAMES,
+  SECRET_NAMES,
+  type ValueOf,
+} from "../../provider/cvm-environment/properties";
 import type { CvmEnvironmentArgs } from "./args";
 import { envKeysCarried } from "./env-keys-carried";
 import { cvmEnvironmentShim } from "./shim";
 
-/** Outputs that are secret even when an input of the same name was not. */
-const SECRET_OUTPUTS = ["env", "privateKey", "rpcUrl", "encryptedEnv"];
+/** Every declared property is an output; one the program did not set needs a placeholder to get one. */
+const OUTPUT_PLACEHOLDERS: Readonly<Record<PropertyName, undefined>> = Object.fromEntries(
+  PROPERTY_NAMES.map((name) => [name, undefined]),
+) as Record<PropertyName, undefined>;
 
 const secretIfSet = <T>(value: pulumi.Input<T> | undefined) =>
   value === undefined ? undefined : pulumi.secret(value);
+
+/** The outputs of `CvmEnvironment`, documented where they are declared (`CVM_ENVIRONMENT_PROPERTIES`). */
+type CvmEnvironmentOutputs = {
+  readonly [K in keyof Properties]: pulumi.Output<
+    K extends AlwaysPresentName ? ValueOf<K> : ValueOf<K> | undefined
+  >;
+};
+
+// The class and this interface merge: the engine resolves every declared output (each has a
+// placeholder in the constructor), the interface only types them.
+export interface CvmEnvironment extends CvmEnvironmentOutputs {}
 
 /**
  * The encrypted environment of one Phala Cloud CVM. Values are encrypted locally; when the set of keys
@@ -15,55 +37,16 @@ const secretIfSet = <T>(value: pulumi.Input<T> | undefined) =>
  * before the update completes. Refresh detects keys added or removed outside Pulumi; values cannot be
  * read back, so a value changed outside Pulumi is not detected.
  */
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: pulumi.CustomResource assigns every output
 export class CvmEnvironment extends pulumi.dynamic.Resource {
-  declare readonly cvmId: pulumi.Output<string>;
-  /** Secret. */
-  declare readonly env: pulumi.Output<Record<string, string> | undefined>;
-  declare readonly encryptedEnv: pulumi.Output<string | undefined>;
-  /** Sorted keys of the environment. */
-  declare readonly envKeys: pulumi.Output<string[]>;
-  /**
-   * The key set, keyed by env key so that preview names keys: per key, a counter that grows each time
-   * the key's value changes (never the value or a hash of it); 0 for a key refresh found only on the CVM.
-   */
-  declare readonly envRevisions: pulumi.Output<Record<string, number>>;
-  declare readonly canonicalCvmId: pulumi.Output<string>;
-  declare readonly appId: pulumi.Output<string | undefined>;
-  /** `phala`, `ethereum`, `base`, … */
-  declare readonly kmsType: pulumi.Output<string | undefined>;
-  /** Chain of an on-chain KMS; undefined otherwise. */
-  declare readonly chainId: pulumi.Output<number | undefined>;
-  declare readonly envPublicKey: pulumi.Output<string | undefined>;
-  declare readonly envPublicKeyVerified: pulumi.Output<boolean | undefined>;
-  declare readonly composeHash: pulumi.Output<string | undefined>;
-  /** The `addComposeHash` transaction of the last key-set change on an on-chain KMS. */
-  declare readonly registrationTransactionHash: pulumi.Output<string | undefined>;
-  /** Correlation id of the last update operation on the CVM. */
-  declare readonly correlationId: pulumi.Output<string | undefined>;
-  /** Set by refresh: an env write on the CVM since `correlationId` that this resource did not make. */
-  declare readonly foreignEnvWrite: pulumi.Output<string | undefined>;
-
   constructor(name: string, args: CvmEnvironmentArgs, opts?: pulumi.CustomResourceOptions) {
-    const props = {
+    const props: Record<string, unknown> = {
+      ...OUTPUT_PLACEHOLDERS,
       ...args,
-      env: secretIfSet(envKeysCarried(args.env)),
-      encryptedEnv: args.encryptedEnv,
-      envKeys: args.envKeys,
-      privateKey: secretIfSet(args.privateKey),
-      rpcUrl: secretIfSet(args.rpcUrl),
-      envRevisions: undefined,
-      canonicalCvmId: undefined,
-      appId: undefined,
-      kmsType: undefined,
-      chainId: undefined,
-      envPublicKey: undefined,
-      envPublicKeyVerified: undefined,
-      composeHash: undefined,
-      registrationTransactionHash: undefined,
-      correlationId: undefined,
-      foreignEnvWrite: undefined,
+      env: envKeysCarried(args.env),
     };
-    const secretOutputs = pulumi.mergeOptions(opts, { additionalSecretOutputs: SECRET_OUTPUTS });
+    for (const key of SECRET_INPUT_NAMES) props[key] = secretIfSet(props[key]);
+    const secretOutputs = pulumi.mergeOptions(opts, { additionalSecretOutputs: SECRET_NAMES });
     super(cvmEnvironmentShim, name, props, secretOutputs, undefined, "CvmEnvironment");
   }
 }

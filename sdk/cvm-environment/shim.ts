@@ -1,11 +1,11 @@
-import type * as dynamic from "@pulumi/pulumi/dynamic";
+import type { CvmEnvironmentProvider } from "../../provider/cvm-environment/properties";
 
 /**
  * The only code serialized into state (`__provider`). Each method loads the implementation by
  * package name, so nothing else is captured and the text stays identical across releases; the
  * golden test in tests/cvm-environment pins it. Do not reference anything outside the method bodies.
  */
-export const cvmEnvironmentShim: dynamic.ResourceProvider = {
+export const cvmEnvironmentShim: CvmEnvironmentProvider = {
   async configure(req) {
     return require("pulumi-phala/provider").cvmEnvironmentProvider().configure(req);
   },

@@ -2,6 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { PhalaClient } from "../../provider/api";
 import { NotFoundError } from "../../provider/api/errors";
+import { lazyModule } from "../../provider/lazy-module";
 import { strip0x } from "../../provider/normalize";
 import { appIdSchema, kmsIdSchema, kmsPublicKeySchema } from "./argument-schemas";
 import {
@@ -81,8 +82,10 @@ async function apiKmsPublicKey(client: PhalaClient, kms: string): Promise<string
 }
 
 /** secp256k1 and keccak (viem, @noble) load when the function is first called. */
-const signatures = () =>
-  require("../../provider/crypto/env-public-key-signature") as typeof import("../../provider/crypto/env-public-key-signature");
+const signatures = lazyModule<typeof import("../../provider/crypto/env-public-key-signature")>(
+  require,
+  "../../provider/crypto/env-public-key-signature",
+);
 
 function recoverSigner(appId: string, publicKey: string, signature: string): string {
   try {

@@ -2,6 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { CvmDetail } from "../../provider/api";
 import { cvmIdProblem } from "../../provider/api/cvm-id";
+import { lazyModule } from "../../provider/lazy-module";
 import { unprefixedAppId } from "../../provider/normalize";
 import { satisfies } from "../../provider/rule";
 import {
@@ -110,8 +111,10 @@ function toResult(
 }
 
 /** The chain read (viem) loads when the function is first called. */
-const kmsSigningKey = () =>
-  require("../../provider/kms-signing-key") as typeof import("../../provider/kms-signing-key");
+const kmsSigningKey = lazyModule<typeof import("../../provider/kms-signing-key")>(
+  require,
+  "../../provider/kms-signing-key",
+);
 
 /**
  * One CVM (`GET /cvms/{cvmId}`, plus its compose file when the detail does not carry the allowed

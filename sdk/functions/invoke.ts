@@ -10,6 +10,7 @@ import { z } from "zod";
 import type { PhalaClient } from "../../provider/api";
 import { apiUrlProblem } from "../../provider/api/base-url";
 import { PHALA_SETTING_ENV_VARS, requireApiKey, resolvePhalaSettings } from "../../provider/config";
+import { lazyModule } from "../../provider/lazy-module";
 import { satisfies } from "../../provider/rule";
 import { type ArgumentProblem, InvalidArgumentError } from "./argument-error";
 
@@ -122,6 +123,12 @@ function parseInvokeOptions(functionName: string, options: unknown): PhalaInvoke
  * `phala:apiUrl` stack config (secret config included), then `PHALA_CLOUD_API_KEY` /
  * `PHALA_CLOUD_API_PREFIX`.
  */
+/** The client (got) loads when a function is first called, not when the program imports the SDK. */
+const apiClient = lazyModule<typeof import("../../provider/api/client")>(
+  require,
+  "../../provider/api/client",
+);
+
 function connect(functionName: string, args: ConnectionArgs, options: PhalaInvokeOptions): PhalaClient {
   const config = new pulumi.Config("phala");
   const settings = resolvePhalaSettings((name) =>
@@ -135,8 +142,7 @@ function connect(functionName: string, args: ConnectionArgs, options: PhalaInvok
       { argument: "apiUrl", problem: `(from phala:apiUrl or ${PHALA_SETTING_ENV_VARS.apiUrl}) ${problem}` },
     ]);
   }
-  // The client (got) loads when a function is first called, not when the program imports the SDK.
-  const { PhalaClient } = require("../../provider/api/client") as typeof import("../../provider/api/client");
+  const { PhalaClient } = apiClient();
   return new PhalaClient({
     apiKey,
     ...(apiUrl === undefined ? {} : { baseUrl: apiUrl }),

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
+import { PROPERTY_NAMES } from "../../provider/cvm-environment/properties";
 import { CvmEnvironment } from "../../sdk";
 import { envKeysCarried, UncarriableEnvKeyError } from "../../sdk/cvm-environment/env-keys-carried";
 import { loadSerializedProvider } from "./helpers/load-serialized";
@@ -45,6 +46,15 @@ describe("CvmEnvironment SDK class (mocks)", () => {
     assert.deepEqual(checked?.inputs.envRevisions, { A: 1 });
     const canonical = await new Promise((resolve) => resource.canonicalCvmId.apply(resolve));
     assert.equal(canonical, "cvm_mock");
+  });
+
+  it("every declared property is an output of the class, set by the program or not", async () => {
+    const resource = new CvmEnvironment("minimal-env", { cvmId: "cvm_x", env: { A: "1" } });
+    await new Promise((resolve) => resource.id.apply(resolve));
+    const outputs = Object.entries(resource)
+      .filter(([key, value]) => pulumi.Output.isInstance(value) && !["urn", "id", "__provider"].includes(key))
+      .map(([key]) => key);
+    assert.deepEqual(outputs.sort(), [...PROPERTY_NAMES].sort());
   });
 
   it("an env key Pulumi's serialization would drop (__proto__) is an error, never silently lost", async () => {
