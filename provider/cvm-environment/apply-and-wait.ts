@@ -34,19 +34,17 @@ export async function applyAndWait(
     source,
     options.allowUnverifiedEnvPublicKey,
   );
-  let sends = 0;
+  // The guard read the operations just before the first send; a send after a wait reads them again.
   const applied = await applyEnv(ctx, cvm, request, {
     verifyComposeHash: options.verifyComposeHash,
-    beforeEachSend: async () => {
-      // The guard read the operations just before the first send; later sends may follow a wait.
-      if (sends++ > 0) await assertNoWriteSince(ctx, cvm, baseline, history);
-    },
+    beforeSendAfterWait: () => assertNoWriteSince(ctx, cvm, baseline, history),
   });
   ctx.report(`Update accepted (operation ${applied.correlationId})`);
 
   let composeHash = applied.composeHash ?? cvm.detail.composeHash;
+  let listed: Awaited<ReturnType<typeof waitForOperation>>;
   if (options.waitForReady) {
-    await waitForOperation(ctx, {
+    listed = await waitForOperation(ctx, {
       cvmId: cvm.canonicalId,
       correlationId: applied.correlationId,
       timeoutSeconds: options.readyTimeoutSeconds,
@@ -57,7 +55,7 @@ export async function applyAndWait(
       composeHash = (await ctx.api.getCvm(cvm.canonicalId)).composeHash ?? composeHash;
     }
   }
-  await assertNoConcurrentWrite(ctx, cvm, baseline, applied.correlationId);
+  await assertNoConcurrentWrite(ctx, cvm, baseline, applied.correlationId, listed);
 
   return {
     canonicalCvmId: cvm.canonicalId,

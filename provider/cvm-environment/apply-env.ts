@@ -26,8 +26,11 @@ import type { ResolvedCvm } from "./resolve-cvm";
 
 export interface ApplyEnvOptions {
   readonly verifyComposeHash: boolean;
-  /** Runs before every PATCH (a busy CVM may finish another writer's update in between); throws to stop. */
-  readonly beforeEachSend: () => Promise<void>;
+  /**
+   * Runs before a PATCH that follows a wait (a backoff delay or the chain step), in which another
+   * writer may have written; throws to stop.
+   */
+  readonly beforeSendAfterWait: () => Promise<void>;
 }
 
 export interface Applied {
@@ -53,6 +56,7 @@ export async function applyEnv(
   const limits = ctx.limits ?? DEFAULT_FLOW_LIMITS;
   let state: FlowState = initialFlowState;
   let next: NextStep = firstStep;
+  let waited = false;
   for (;;) {
     let event: FlowEvent;
     switch (next.kind) {
@@ -71,11 +75,13 @@ export async function applyEnv(
       case "send":
         if (next.why) ctx.report(next.why);
         if (next.delayMs > 0) await ctx.sleep(next.delayMs);
-        await options.beforeEachSend();
+        if (waited || next.delayMs > 0) await options.beforeSendAfterWait();
         event = await sendPatch(ctx.api, cvm, { ...request, ...next.phase2 });
+        waited = false;
         break;
       case "register":
         event = await register(ctx, cvm, next, request.envKeys, options.verifyComposeHash);
+        waited = true;
         break;
     }
     ({ state, next } = decideNext(state, event, limits));

@@ -18,8 +18,8 @@ export interface WriteHistory {
 /** Operations read per check: far more than the env writes between two runs of one stack. */
 const OPERATIONS_WINDOW = 100;
 
-export const listRecentOperations = (ctx: Pick<FlowContext, "api">, cvm: ResolvedCvm) =>
-  ctx.api.listOperations(cvm.canonicalId, { limit: OPERATIONS_WINDOW });
+export const listRecentOperations = (ctx: Pick<FlowContext, "api">, cvmId: string) =>
+  ctx.api.listOperations(cvmId, { limit: OPERATIONS_WINDOW });
 
 /** The CVM's environment was written outside this resource since its last update. Nothing was sent. */
 export class ForeignWriteError extends CvmEnvironmentError {
@@ -62,7 +62,7 @@ export async function guardForeignWrites(
   cvm: ResolvedCvm,
   history: WriteHistory,
 ): Promise<string | undefined> {
-  const operations = await listRecentOperations(ctx, cvm);
+  const operations = await listRecentOperations(ctx, cvm.canonicalId);
   const foreign = envWritesSince(operations, history.ours);
   const optIn = history.optIn ?? "overwriteForeignEnv";
   if (foreign.length > 0 && !history.overwriteForeignEnv) {
@@ -80,21 +80,24 @@ export async function assertNoWriteSince(
   baseline: string | undefined,
   history: WriteHistory,
 ): Promise<void> {
-  const writes = envWritesSince(await listRecentOperations(ctx, cvm), baseline);
+  const writes = envWritesSince(await listRecentOperations(ctx, cvm.canonicalId), baseline);
   if (writes.length > 0) {
     throw new ForeignWriteError(cvm.canonicalId, writes, history.optIn ?? "overwriteForeignEnv");
   }
 }
 
-/** After a change: any env write since `baseline` that is not `own` came from another writer meanwhile. */
+/**
+ * After a change: any env write since `baseline` that is not `own` came from another writer meanwhile.
+ * `listed` is an operations list read after the change ended (the wait's last), else one is read.
+ */
 export async function assertNoConcurrentWrite(
   ctx: Pick<FlowContext, "api">,
   cvm: ResolvedCvm,
   baseline: string | undefined,
   own: string,
+  listed?: readonly CvmOperation[],
 ): Promise<void> {
-  const others = envWritesSince(await listRecentOperations(ctx, cvm), baseline).filter(
-    (operation) => operation.correlationId !== own,
-  );
+  const operations = listed ?? (await listRecentOperations(ctx, cvm.canonicalId));
+  const others = envWritesSince(operations, baseline).filter((operation) => operation.correlationId !== own);
   if (others.length > 0) throw new ConcurrentWriteError(cvm.canonicalId, own, others);
 }

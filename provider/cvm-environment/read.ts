@@ -57,7 +57,7 @@ async function foreignWriteSince(
   ours: unknown,
 ): Promise<string | undefined> {
   if (typeof ours !== "string") return undefined;
-  const writes = envWritesSince(await listRecentOperations(ctx, cvm), ours);
+  const writes = envWritesSince(await listRecentOperations(ctx, cvm.canonicalId), ours);
   if (writes.length === 0) return undefined;
   ctx.report(
     `CVM ${cvm.canonicalId}'s environment was written outside this resource: ${describeWrites(writes)}. ` +

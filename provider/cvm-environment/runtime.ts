@@ -3,6 +3,7 @@ import { lazyModule } from "../lazy-module";
 import { DEFAULT_OWNER_ACTION_DIR, writeBatchFile } from "../owner-action/write-batch-file";
 import type { FlowLimits } from "./plan";
 import type { CvmEnvironmentApi, FlowContext, FlowTiming, RegisterComposeHash } from "./ports";
+import { type KmsOnChainCache, withSharedKmsLookups } from "./shared-kms-lookups";
 
 export interface ProviderOptions {
   /** Environment variable fallbacks; default `process.env`. */
@@ -40,6 +41,8 @@ const stderrReport = (message: string) => {
 /** Settings from `configure` (or environment variables alone until it runs) and the way to reach the world. */
 export class ProviderRuntime {
   private settings: PhalaSettings;
+  /** Per-chain KMS lookups, shared by every resource this provider handles (for the settings' API). */
+  private kmsOnChain: KmsOnChainCache = new Map();
 
   constructor(private readonly options: ProviderOptions = {}) {
     this.settings = resolvePhalaSettings(() => undefined, this.env);
@@ -51,6 +54,7 @@ export class ProviderRuntime {
 
   configure(getSetting: Parameters<typeof resolvePhalaSettings>[0]): void {
     this.settings = resolvePhalaSettings(getSetting, this.env);
+    this.kmsOnChain = new Map();
   }
 
   /** Every string that must never appear in an error: credentials from config and from the resource. */
@@ -76,7 +80,7 @@ export class ProviderRuntime {
     const report = cvmId ? (message: string) => baseReport(`${cvmId}: ${message}`) : baseReport;
     const createApi = this.options.createApi ?? apiFor;
     return {
-      api: createApi(this.settings, report),
+      api: withSharedKmsLookups(createApi(this.settings, report), this.kmsOnChain),
       registerComposeHash: this.options.registerComposeHash ?? registerComposeHash,
       signer: signerFor(this.settings, perResource),
       report,

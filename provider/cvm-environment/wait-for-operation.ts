@@ -1,5 +1,6 @@
-import { NotFoundError } from "../api";
+import { type CvmOperation, NotFoundError } from "../api";
 import { OperationFailedError, ReadyTimeoutError } from "./errors";
+import { listRecentOperations } from "./foreign-writes";
 import type { FlowContext, FlowTiming } from "./ports";
 
 export interface WaitRequest {
@@ -14,9 +15,13 @@ const IDLE_OBSERVATIONS_WITHOUT_OPERATION = 3;
 /**
  * A 202 only means accepted: follow the operation with this correlation id until it completes.
  * The operations list is the source of truth; the CVM detail (busy flag, progress) is the fallback
- * for servers that do not list the operation.
+ * for servers that do not list the operation. Returns the operations list that showed the operation
+ * completed (the same window the second-writer checks read), or undefined when the CVM detail decided.
  */
-export async function waitForOperation(ctx: FlowContext, request: WaitRequest): Promise<void> {
+export async function waitForOperation(
+  ctx: FlowContext,
+  request: WaitRequest,
+): Promise<readonly CvmOperation[] | undefined> {
   const start = ctx.now();
   const deadline = start + request.timeoutSeconds * 1000;
   let interval = ctx.timing.pollIntervalMs;
@@ -24,12 +29,15 @@ export async function waitForOperation(ctx: FlowContext, request: WaitRequest): 
   let lastState = "accepted";
   let operationsListed = true;
   for (;;) {
-    const operation = operationsListed ? await findOperation(ctx, request).catch(unlisted) : undefined;
-    if (operation === null) operationsListed = false;
+    const operations = operationsListed
+      ? await listRecentOperations(ctx, request.cvmId).catch(unlisted)
+      : undefined;
+    if (operations === null) operationsListed = false;
+    const operation = operations?.find((listed) => listed.correlationId === request.correlationId);
     if (operation) {
       if (operation.status === "completed") {
         ctx.report(`Operation ${request.correlationId} completed`);
-        return;
+        return operations ?? undefined;
       }
       if (operation.status === "failed") {
         throw new OperationFailedError(
@@ -43,7 +51,7 @@ export async function waitForOperation(ctx: FlowContext, request: WaitRequest): 
       const busy =
         detail.inProgress || Boolean(detail.progress?.target) || Boolean(detail.progress?.correlationId);
       idleWithoutOperation = !busy && detail.status === "running" ? idleWithoutOperation + 1 : 0;
-      if (idleWithoutOperation >= IDLE_OBSERVATIONS_WITHOUT_OPERATION) return;
+      if (idleWithoutOperation >= IDLE_OBSERVATIONS_WITHOUT_OPERATION) return undefined;
       report(`CVM ${detail.status}${busy ? " (busy)" : ""}`);
     }
     const remaining = deadline - ctx.now();
@@ -63,11 +71,6 @@ export async function waitForOperation(ctx: FlowContext, request: WaitRequest): 
 export function nextPollInterval(timing: FlowTiming, interval: number, waitedMs: number): number {
   if (waitedMs >= timing.relaxAfterMs) return timing.relaxedPollIntervalMs;
   return Math.min(Math.round(interval * 1.5), timing.maxPollIntervalMs);
-}
-
-async function findOperation(ctx: FlowContext, request: WaitRequest) {
-  const operations = await ctx.api.listOperations(request.cvmId, { limit: 50 });
-  return operations.find((operation) => operation.correlationId === request.correlationId);
 }
 
 /** A server without the operations endpoint answers 404: fall back to the CVM detail from then on. */

@@ -1,0 +1,65 @@
+import assert from "node:assert/strict";
+import { type Emulator, startEmulator } from "../../emulator";
+import { OneResourceStack, providerFor } from "./helpers/harness";
+
+/**
+ * The API requests one update makes, by kind, counted by the emulator. The provider's sleep waits for
+ * the emulator's operation to finish, so the wait polls exactly twice (once while the operation runs,
+ * once when it has completed) and the counts do not depend on timing.
+ */
+describe("CvmEnvironment: API requests per update", function () {
+  this.timeout(120_000);
+  let emu: Emulator;
+
+  before(async () => {
+    // Long enough that the first poll, right after the PATCH, always finds the operation running.
+    emu = await startEmulator({ settings: { operationDurationMs: 1_000 } });
+  });
+  after(async () => {
+    await emu?.stop();
+  });
+
+  it("an on-chain key-set change, in a new provider process, and then a values-only change", async () => {
+    const target = emu.cvms.find((c) => c.name === "onchain-env-demo");
+    assert.ok(target);
+    const provider = async () => {
+      const { provider } = await providerFor(
+        emu,
+        {},
+        { sleep: async () => void (await emu.waitForIdle(target.id)) },
+      );
+      return provider;
+    };
+    const created = new OneResourceStack(await provider());
+    await created.up({ cvmId: target.id, env: { A: "1", B: "2" }, adoptExistingEnv: true });
+
+    // `pulumi up` starts a new provider process: nothing is known from an earlier run.
+    const stack = new OneResourceStack(await provider());
+    stack.state = created.state;
+    emu.resetRequests();
+    await stack.up({ cvmId: target.id, env: { A: "1", B: "2", C: "3" } });
+    assert.deepEqual(emu.requestCounts(), {
+      "GET /cvms/{id}": 1,
+      // The second-writer guard, its check again before phase 2 (after the chain step), and two polls
+      // of the wait; the last one also shows that no other writer wrote meanwhile.
+      "GET /cvms/{id}/operations": 4,
+      "GET /kms/on-chain/{chain}": 1,
+      "GET /kms/{kms}/pubkey/{app_id}": 1,
+      "GET /cvms/{id}/compose_file": 1,
+      "PATCH /cvms/{id}/envs": 2,
+    });
+
+    emu.resetRequests();
+    await stack.up({ cvmId: target.id, env: { A: "1", B: "2b", C: "3" } });
+    assert.deepEqual(emu.requestCounts(), {
+      "GET /cvms/{id}": 1,
+      // The guard and two polls of the wait.
+      "GET /cvms/{id}/operations": 3,
+      // The chain's KMS signing key is known to this process since the last update.
+      "GET /kms/{kms}/pubkey/{app_id}": 1,
+      "PATCH /cvms/{id}/envs": 1,
+    });
+    assert.deepEqual(emu.inspectCvm(target.id).env, { A: "1", B: "2b", C: "3" });
+    await stack.destroy();
+  });
+});
