@@ -4,7 +4,7 @@ import { kmsSigningKeyOnChain } from "./chain";
 /** The chain names `GET /kms/on-chain/{chain}` accepts, by chain id. */
 const ON_CHAIN_KMS_CHAINS: Readonly<Record<number, string>> = { 1: "ethereum", 8453: "base" };
 
-export type KmsSigningKeySource = "cvm-detail" | "api-on-chain-list" | "dstack-kms-contract";
+type KmsSigningKeySource = "cvm-detail" | "api-on-chain-list" | "dstack-kms-contract";
 
 export interface KmsSigningKeyLookup {
   /** The KMS's secp256k1 signing key (SEC1 hex), when a source had it. */
@@ -15,9 +15,9 @@ export interface KmsSigningKeyLookup {
 }
 
 /** What the lookup needs of a CVM detail. */
-export interface KmsOfCvm {
-  readonly kmsType?: string | undefined;
-  readonly kmsInfo?: CvmKmsInfo | undefined;
+interface KmsOfCvm {
+  readonly kmsType?: string;
+  readonly kmsInfo?: CvmKmsInfo;
 }
 
 /**

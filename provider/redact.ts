@@ -22,7 +22,7 @@ export type Redactor = (text: string) => string;
  * Removes each secret from text: as given, without its `0x`, and lower-cased (hex is printed in
  * either case), longest first so a secret never leaves a recognisable tail.
  */
-export function scrubSecrets(secrets: readonly (string | undefined)[]): Redactor {
+function scrubSecrets(secrets: readonly (string | undefined)[]): Redactor {
   const needles = [
     ...new Set(
       secrets.flatMap((secret) => {

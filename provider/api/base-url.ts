@@ -4,7 +4,7 @@
  */
 
 /** `URL.hostname` of a loopback address: `localhost`, 127.0.0.0/8 (the URL parser writes it dotted) or `[::1]`. */
-export function isLoopbackHost(hostname: string): boolean {
+function isLoopbackHost(hostname: string): boolean {
   const host = hostname.toLowerCase();
   return host === "localhost" || host === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }

@@ -26,7 +26,7 @@ export interface PhalaClientOptions {
   onRetry?: (info: RetryInfo) => void;
 }
 
-export const DEFAULT_TIMEOUT_MS = 30_000;
+const DEFAULT_TIMEOUT_MS = 30_000;
 
 /** A header value must not hold control characters or be empty; the value itself is never echoed. */
 function checkApiKey(apiKey: string): string {

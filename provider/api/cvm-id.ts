@@ -10,7 +10,7 @@ import { isUnprefixedAppId } from "../normalize";
 const UUID_V4 = /^[0-9a-f]{8}-?[0-9a-f]{4}-?4[0-9a-f]{3}-?[89ab][0-9a-f]{3}-?[0-9a-f]{12}$/i;
 
 /** Longer than any identifier form the API hands out (names, hashed ids, `app_` + 40 hex, UUIDs). */
-export const MAX_CVM_ID_LENGTH = 128;
+const MAX_CVM_ID_LENGTH = 128;
 
 /**
  * Why a string cannot name a CVM, or `undefined` when it can. `.` and `..` would move the request

@@ -11,15 +11,15 @@
  * it is never printed as a whole.
  */
 
-export type ErrorBodyLayout = "A" | "B" | "C" | "D" | "E" | "unknown";
+type ErrorBodyLayout = "A" | "B" | "C" | "D" | "E" | "unknown";
 
-export interface ErrorDetailEntry {
+interface ErrorDetailEntry {
   field: string;
   value: unknown;
   message?: string;
 }
 
-export interface ValidationIssue {
+interface ValidationIssue {
   /** `loc` without its leading `body`/`query`/`path`/`header`, joined with `.` */
   path: string;
   message: string;

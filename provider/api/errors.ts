@@ -43,7 +43,7 @@ export class AuthError extends PhalaApiError {}
 /** 404: the CVM, KMS or app does not exist (or is not visible to this key). */
 export class NotFoundError extends PhalaApiError {}
 
-export interface FieldError {
+interface FieldError {
   path: string;
   message: string;
 }

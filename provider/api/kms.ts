@@ -78,7 +78,7 @@ export async function getKmsOnChainDetail(transport: Transport, chain: string): 
   return parseResponse(kmsOnChainDetailSchema, response.body, response.route);
 }
 
-export const MAX_NEXT_APP_IDS = 20;
+const MAX_NEXT_APP_IDS = 20;
 
 /** The next `count` (1–20) app ids and nonces of the workspace's wallet on the Phala KMS. */
 export async function getNextAppIds(transport: Transport, count: number): Promise<NextAppId[]> {

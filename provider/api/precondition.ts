@@ -19,7 +19,7 @@ import { idString, optionalString } from "./schemas/common";
  * Phala-operated KMS). Every other `KmsInfo` field is optional, so the docs' own minimal example
  * `{"chain_id": 8453, "kms_contract_address": "0x…"}` parses as well as the full seven-key object.
  */
-export interface PreconditionKmsInfo {
+interface PreconditionKmsInfo {
   chainId: number | null;
   kmsContractAddress?: string;
   id?: string;

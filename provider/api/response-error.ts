@@ -21,7 +21,7 @@ import {
 } from "./errors";
 import { parseRetryAfter } from "./retry";
 
-export interface ErrorResponse {
+interface ErrorResponse {
   status: number;
   /** Parsed JSON body, or undefined when the body was empty or not JSON. */
   body: unknown;

@@ -27,7 +27,7 @@ export interface RetryInfo {
   reason: string;
 }
 
-export interface TransportOptions {
+interface TransportOptions {
   apiKey: string;
   /** Without trailing `/`. */
   baseUrl: string;
@@ -37,9 +37,9 @@ export interface TransportOptions {
   onRetry?: (info: RetryInfo) => void;
 }
 
-export type QueryValue = string | number | boolean | undefined;
+type QueryValue = string | number | boolean | undefined;
 
-export interface ApiRequest {
+interface ApiRequest {
   method: "GET" | "PATCH";
   /** Path below the base URL, starting with `/`, every dynamic segment already escaped. */
   path: string;
@@ -59,7 +59,7 @@ export interface ApiRequest {
   minTimeoutMs?: number;
 }
 
-export interface ApiResponse {
+interface ApiResponse {
   status: number;
   /** Parsed JSON body. */
   body: unknown;

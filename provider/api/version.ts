@@ -37,6 +37,6 @@ function readPackageVersion(): string {
   return "0.0.0-unknown";
 }
 
-export const PACKAGE_VERSION = readPackageVersion();
+const PACKAGE_VERSION = readPackageVersion();
 
 export const DEFAULT_USER_AGENT = `${PACKAGE_NAME}/${PACKAGE_VERSION}`;

@@ -1,11 +1,11 @@
 import { composeHashAddedTopic } from "./abi";
 
 /** The fields of a log (RPC log or receipt log) needed to recognise a `ComposeHashAdded` event. */
-export interface LogLike {
+interface LogLike {
   address: string;
   topics: readonly (string | null)[] | readonly string[];
   data: string;
-  removed?: boolean | undefined;
+  removed?: boolean;
 }
 
 /**

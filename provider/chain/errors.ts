@@ -56,7 +56,7 @@ export class AppContractNotFoundError extends PhalaChainError {
   }
 }
 
-export type OwnerActionReason = "no-signer" | "signer-not-owner";
+type OwnerActionReason = "no-signer" | "signer-not-owner";
 
 /** One transaction the owner must submit to the app contract (value 0). */
 export interface OwnerAction {
@@ -87,9 +87,9 @@ export class OwnerActionRequiredError extends PhalaChainError {
     chainId: number;
     actions: readonly OwnerAction[];
     owner: `0x${string}`;
-    signer?: `0x${string}` | undefined;
+    signer?: `0x${string}`;
     /** Why the actions are needed, when it is not simply an unregistered hash. */
-    note?: string | undefined;
+    note?: string;
   }) {
     const reason: OwnerActionReason = fields.signer ? "signer-not-owner" : "no-signer";
     const why =

@@ -5,31 +5,31 @@ import { ChainRpcError } from "./errors";
 import { hasCode } from "./read-app-state";
 import { type ChainContext, rpcCall } from "./rpc-call";
 
-export const DEFAULT_LOG_WINDOW_BLOCKS = 10_000;
+const DEFAULT_LOG_WINDOW_BLOCKS = 10_000;
 export const DEFAULT_LOG_SEARCH_BLOCKS = 1_000_000;
 const MIN_LOG_WINDOW_BLOCKS = 100;
 
 const policyChangedEvent = dstackAppAbi[7];
 
-export interface FindRegistrationParams {
+interface FindRegistrationParams {
   contract: `0x${string}`;
   composeHash: `0x${string}`;
   /** `owner()` of the app: a transaction it executed (a Safe, a DAO contract) qualifies too. */
   owner: `0x${string}`;
   /** Blocks per `eth_getLogs` call; halved down to 100 when the RPC rejects a range. */
-  windowBlocks?: number | undefined;
+  windowBlocks?: number;
   /** How far back from the latest block to search in total. */
-  maxBlocks?: number | undefined;
+  maxBlocks?: number;
   onProgress?: ((message: string) => void) | undefined;
 }
 
-export interface Registration {
+interface Registration {
   transactionHash: `0x${string}`;
   blockNumber: bigint;
 }
 
 /** A transaction that added the hash but that the API would not accept as proof, and why. */
-export interface RejectedRegistration {
+interface RejectedRegistration {
   transactionHash: `0x${string}`;
   reason: string;
 }

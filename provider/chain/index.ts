@@ -22,7 +22,6 @@ export {
   InvalidChainParamsError,
   InvalidComposeHashError,
   type OwnerAction,
-  type OwnerActionReason,
   OwnerActionRequiredError,
   PendingTransactionsError,
   PhalaChainError,
@@ -33,19 +32,11 @@ export {
 } from "./errors";
 export {
   DEFAULT_LOG_SEARCH_BLOCKS,
-  DEFAULT_LOG_WINDOW_BLOCKS,
-  type FindRegistrationParams,
   type FindRegistrationResult,
   findRegistration,
-  type Registration,
-  type RejectedRegistration,
 } from "./find-registration";
-export { type KmsSigningKeyParams, kmsSigningKeyOnChain } from "./kms-signing-key";
-export { findPendingTransaction, type PendingLookup } from "./pending-transaction";
+export { kmsSigningKeyOnChain } from "./kms-signing-key";
+export { findPendingTransaction } from "./pending-transaction";
 export { hasCode, readKmsSigningKey } from "./read-app-state";
-export {
-  type RegisterComposeHashParams,
-  type RegisterComposeHashResult,
-  registerComposeHash,
-} from "./register-compose-hash";
+export { registerComposeHash } from "./register-compose-hash";
 export { signerLockKey, withSignerLock } from "./signer-lock";

@@ -4,7 +4,7 @@ import { checkChainId } from "./check-chain-id";
 import { InvalidChainParamsError } from "./errors";
 import { readKmsSigningKey } from "./read-app-state";
 
-export interface KmsSigningKeyParams {
+interface KmsSigningKeyParams {
   rpcUrl: string;
   /** The KMS's chain; the RPC's `eth_chainId` must equal it. */
   expectedChainId: number;

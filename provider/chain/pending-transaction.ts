@@ -2,7 +2,7 @@ import type { ChainContext } from "./rpc-call";
 import { rpcCall } from "./rpc-call";
 
 /** What the node says about the signer's transactions that are not mined yet. */
-export type PendingLookup =
+type PendingLookup =
   /** Nothing pending: the latest and pending nonces agree. */
   | { kind: "none" }
   /** A pending transaction of the signer to `to` with exactly `data`. */
@@ -12,7 +12,7 @@ export type PendingLookup =
   /** Pending transactions exist but the node does not show them (no pending block contents, no txpool). */
   | { kind: "hidden"; count: number; latestNonce: number };
 
-export interface PendingQuery {
+interface PendingQuery {
   signer: `0x${string}`;
   to: `0x${string}`;
   data: `0x${string}`;

@@ -20,7 +20,7 @@ import type { ChainContext } from "./rpc-call";
 import { sendAppTransaction } from "./send-app-transaction";
 import { assertRegistrationReceipt, isRegistrationReceipt, waitForReceipt } from "./wait-for-receipt";
 
-export interface RegisterComposeHashParams {
+interface RegisterComposeHashParams {
   rpcUrl: string;
   /** `kms_info.chain_id` from the API; the RPC's `eth_chainId` must equal it. */
   expectedChainId: number;
@@ -29,7 +29,7 @@ export interface RegisterComposeHashParams {
   /** 64 hex with or without 0x, as the API gave it. */
   composeHash: string;
   /** The 465's `device_id`: the app must allow it (`allowAnyDevice` or `allowedDeviceIds`), else `addDevice` first. */
-  deviceId?: string | undefined;
+  deviceId?: string;
   /** Signer; absent → never sends, reports what the owner must do. */
   privateKey?: `0x${string}`;
   /** Receipt wait, default 120 000 ms. */
@@ -53,7 +53,7 @@ export interface RegisterComposeHashParams {
   logSearchBlocks?: number;
 }
 
-export interface RegisterComposeHashResult {
+interface RegisterComposeHashResult {
   /** The `addComposeHash` transaction that registered the hash (new, or found on-chain). */
   transactionHash: `0x${string}`;
   /** Decimal string of the block that included it. */

@@ -22,7 +22,7 @@ import { type ChainContext, isKnownTransaction, rpcCall } from "./rpc-call";
 import { nextNonce, recordSent, sentNonce, sentWithCalldata } from "./sent-transactions";
 import { signerLockKey, withSignerLock } from "./signer-lock";
 
-export interface SendAppTransactionParams {
+interface SendAppTransactionParams {
   rpcUrl: string;
   chain: Chain;
   transport: HttpTransport;
@@ -34,7 +34,7 @@ export interface SendAppTransactionParams {
   onProgress?: ((message: string) => void) | undefined;
 }
 
-export interface SentAppTransaction {
+interface SentAppTransaction {
   transactionHash: `0x${string}`;
   /** False when a pending transaction with the same calldata was found and is reused. */
   sent: boolean;

@@ -25,8 +25,3 @@ export async function withSignerLock<T>(key: string, run: () => Promise<T>): Pro
     if (tails.get(key) === tail) tails.delete(key);
   }
 }
-
-/** Number of keys with a pending or running holder (for tests). */
-export function activeSignerLocks(): number {
-  return tails.size;
-}

@@ -9,7 +9,7 @@ import {
 import { type ChainContext, isKnownTransaction } from "./rpc-call";
 import { forgetDropped } from "./sent-transactions";
 
-export interface WaitForReceiptParams {
+interface WaitForReceiptParams {
   transactionHash: `0x${string}`;
   timeoutMs: number;
   pollIntervalMs: number;

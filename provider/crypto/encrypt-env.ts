@@ -4,9 +4,9 @@ import { x25519 } from "@noble/curves/ed25519.js";
 import type { EnvVar } from "./env-var";
 import { bytesToHex } from "./hex";
 
-export const IV_BYTES = 12;
+const IV_BYTES = 12;
 
-export interface EncryptEnvOptions {
+interface EncryptEnvOptions {
   /** Fixed ephemeral X25519 secret key; only for reproducible test vectors. */
   ephemeralSecretKey?: Uint8Array;
   /** Fixed AES-GCM IV (12 bytes); only for reproducible test vectors. */

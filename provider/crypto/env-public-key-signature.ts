@@ -4,7 +4,7 @@ import { bytesToHex, hexToBytes } from "./hex";
 
 const PREFIX = new TextEncoder().encode("dstack-env-encrypt-pubkey:");
 
-export interface EnvPublicKeyBinding {
+interface EnvPublicKeyBinding {
   /** The app id: 20 bytes as hex, `0x` optional. */
   appId: string;
   /** The X25519 env public key: 32 bytes as hex, `0x` optional. */

@@ -2,7 +2,7 @@ import { x25519 } from "@noble/curves/ed25519.js";
 import { PhalaError } from "../phala-error";
 import { hexToBytes } from "./hex";
 
-export const ENV_PUBLIC_KEY_BYTES = 32;
+const ENV_PUBLIC_KEY_BYTES = 32;
 
 export class InvalidEnvPublicKeyError extends PhalaError {}
 

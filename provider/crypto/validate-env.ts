@@ -9,9 +9,9 @@ export const ENV_LIMITS = {
   maxTotalBytes: 1024 * 1024,
 } as const;
 
-export const ENV_KEY_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const ENV_KEY_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-export interface EnvProblem {
+interface EnvProblem {
   /** The offending key (never a value). Empty for problems of the whole set. */
   key: string;
   problem: string;

@@ -7,7 +7,7 @@ import type { RegistrationRequest } from "./plan";
 import type { CvmEnvironmentApi, FlowContext } from "./ports";
 import type { ResolvedCvm } from "./resolve-cvm";
 
-export interface Registration {
+interface Registration {
   readonly transactionHash: string;
   readonly sentTransaction: boolean;
   /** The app contract the hash was registered on. */

@@ -1,6 +1,6 @@
 import { isUnknown, UNKNOWN, type Unknown } from "./unknown";
 
-export type EnvRevisions = Record<string, number>;
+type EnvRevisions = Record<string, number>;
 
 /**
  * The non-secret record of the key set and of value changes, keyed by env key so that the engine's

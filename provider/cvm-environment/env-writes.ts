@@ -5,7 +5,7 @@ import type { CvmOperation } from "../api";
  * power_on, resize, etc."); an env update and a compose update (which can carry `encrypted_env`)
  * both name env or compose. A failed operation wrote nothing.
  */
-export const isEnvWrite = (operation: CvmOperation): boolean =>
+const isEnvWrite = (operation: CvmOperation): boolean =>
   /env|compose/i.test(operation.operationType) && operation.status !== "failed";
 
 /**

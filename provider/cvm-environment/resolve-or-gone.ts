@@ -4,7 +4,7 @@ import type { CvmEnvironmentApi } from "./ports";
 import { type ResolvedCvm, resolveCvm } from "./resolve-cvm";
 
 /** What state knows of the CVM: enough to tell "deleted" from "not visible to this API key". */
-export interface KnownCvm {
+interface KnownCvm {
   readonly reference: string;
   readonly canonicalCvmId?: string;
   readonly appId?: string;

@@ -3,7 +3,7 @@ import { OperationFailedError, ReadyTimeoutError } from "./errors";
 import { listRecentOperations } from "./foreign-writes";
 import type { FlowContext, FlowTiming } from "./ports";
 
-export interface WaitRequest {
+interface WaitRequest {
   readonly cvmId: string;
   readonly correlationId: string;
   readonly timeoutSeconds: number;
@@ -68,7 +68,7 @@ export async function waitForOperation(
 }
 
 /** The interval grows by half up to the cap; after a long wait it relaxes to the slow interval. */
-export function nextPollInterval(timing: FlowTiming, interval: number, waitedMs: number): number {
+function nextPollInterval(timing: FlowTiming, interval: number, waitedMs: number): number {
   if (waitedMs >= timing.relaxAfterMs) return timing.relaxedPollIntervalMs;
   return Math.min(Math.round(interval * 1.5), timing.maxPollIntervalMs);
 }

@@ -5,7 +5,7 @@ import type { OwnerAction } from "../chain/errors";
 import { txBuilderChecksum } from "./tx-builder-checksum";
 
 /** The Transaction Builder version whose file layout this module writes. */
-export const TX_BUILDER_VERSION = "1.18.0";
+const TX_BUILDER_VERSION = "1.18.0";
 
 const address = z
   .string()
@@ -51,7 +51,7 @@ export const safeBatchFileSchema = z
 
 export type SafeBatchFile = z.infer<typeof safeBatchFileSchema>;
 
-export interface SafeBatchRequest {
+interface SafeBatchRequest {
   readonly chainId: number;
   /** The Safe that owns the app contract. */
   readonly safe: `0x${string}`;

@@ -20,7 +20,7 @@ export interface CvmKmsInfo {
   version?: string;
 }
 
-export interface CvmProgress {
+interface CvmProgress {
   target?: string;
   startedAt?: string;
   correlationId?: string;
@@ -161,7 +161,7 @@ export const cvmDetailSchema = z
   });
 
 /** One item of `GET /cvms/paginated`: what tells which CVMs, of which workspace, the API key sees. */
-export interface ListedCvm {
+interface ListedCvm {
   id: string;
   appId?: string;
   workspaceId?: string;

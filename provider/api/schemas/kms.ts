@@ -69,20 +69,20 @@ export const appEnvEncryptPubkeySchema = z
   .object({ public_key: z.string().min(1), signature: z.string().min(1) })
   .transform((r): AppEnvEncryptPubkey => ({ publicKey: r.public_key, signature: r.signature }));
 
-export interface KmsOnChainDevice {
+interface KmsOnChainDevice {
   deviceId: string;
   nodeName: string | null;
   onChainAllowed: boolean | null;
 }
 
-export interface KmsOnChainOsImage {
+interface KmsOnChainOsImage {
   name: string;
   version: string;
   osImageHash: string | null;
   onChainAllowed: boolean | null;
 }
 
-export interface KmsOnChainContract {
+interface KmsOnChainContract {
   contractAddress: string;
   chainId: number;
   chainName: string;
