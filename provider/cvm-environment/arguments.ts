@@ -5,7 +5,7 @@ import { CvmEnvironmentError } from "./errors";
  * An argument the engine handed to an entry point that does not have the shape of this resource's
  * inputs or state. Names the paths and zod's fixed messages, never a value.
  */
-export class InvalidArgumentError extends CvmEnvironmentError {
+class InvalidArgumentError extends CvmEnvironmentError {
   constructor(what: string, error: z.ZodError) {
     const problems = error.issues.map(
       (issue) => `${issue.path.map(String).join(".") || what}: ${issue.message}`,

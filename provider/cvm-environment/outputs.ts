@@ -8,11 +8,12 @@ import {
   namesWhere,
   PROPERTY_NAMES,
   type PropertyName,
+  type StoredOutputs,
   type ValuesOf,
 } from "./properties";
 import { structSafe } from "./struct-safe";
 
-export type { CvmEnvironmentOutputs } from "./properties";
+export type { CvmEnvironmentOutputs, StoredOutputs } from "./properties";
 
 type ComputedName = NamesWhere<{ role: "computed" }>;
 const COMPUTED_NAMES = namesWhere((spec) => spec.role === "computed");
@@ -22,10 +23,8 @@ export type ComputedOutputs = ValuesOf<ComputedName, NamesWhere<{ always: true }
 
 /**
  * State as stored: the checked inputs (so delete and refresh can act alone), the sorted `envKeys`
- * and the computed outputs. Every property is optional and checked for its type only: a state
- * written by an earlier release must still refresh and destroy.
+ * and the computed outputs, each checked for its type only.
  */
-export type StoredOutputs = Partial<CvmEnvironmentOutputs>;
 export const StoredOutputsSchema = propertiesSchema<StoredOutputs>(PROPERTY_NAMES, typeValue, () => false);
 
 /**

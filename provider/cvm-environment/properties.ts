@@ -89,7 +89,7 @@ export interface PropertyTypes {
   countMap: Record<string, number>;
 }
 
-export interface PropertySpec {
+interface PropertySpec {
   /** `input`: the program sets it; `derived`: `check` computes it; `computed`: create, update or refresh report it. */
   readonly role: "input" | "derived" | "computed";
   readonly type: keyof PropertyTypes;
@@ -172,10 +172,13 @@ export const ALWAYS_PRESENT_NAMES = namesWhere((spec) => spec.required === true 
  * value may still be unknown; every entry point parses what it receives.
  */
 export type CvmEnvironmentInputs = Previewable<ValuesOf<InputName | CheckedName>>;
-/** The resource's state as the engine hands it back: what create, update or refresh returned. */
-export type CvmEnvironmentState = Partial<CvmEnvironmentOutputs>;
+/**
+ * State as stored and as the engine hands it back: what create, update or refresh returned. Every
+ * property is optional: a state written by an earlier release must still refresh and destroy.
+ */
+export type StoredOutputs = Partial<CvmEnvironmentOutputs>;
 /** The provider behind the serialized shim, typed with the SDK's generic dynamic provider. */
-export type CvmEnvironmentProvider = ResourceProvider<CvmEnvironmentInputs, CvmEnvironmentState>;
+export type CvmEnvironmentProvider = ResourceProvider<CvmEnvironmentInputs, StoredOutputs>;
 /** During preview any value may still be unknown: the whole, or an entry of a map or list. */
 export type Previewable<T> = { [K in keyof T]: PartlyUnknown<T[K]> | Unknown };
 type PartlyUnknown<T> = T extends readonly (infer E)[]

@@ -4,10 +4,11 @@ import { resolve } from "node:path";
 
 const PROVIDER = resolve(__dirname, "../../provider/index.ts");
 const SDK = resolve(__dirname, "../../sdk/index.ts");
+const CLASS = resolve(__dirname, "../../sdk/cvm-environment/cvm-environment.ts");
 const HEAVY = /[\\/]node_modules[\\/](viem|got|@noble[\\/][^\\/]+)[\\/]/;
 
 /** In a fresh process: require an entry, run `steps`, and list the heavy packages loaded. */
-function heavyPackagesAfter(steps: string, entry = PROVIDER): string[] {
+function heavyPackagesAfter(steps: string, entry = PROVIDER, heavy = HEAVY): string[] {
   const script = `
     const entry = require(${JSON.stringify(entry)});
     const provider = entry.cvmEnvironmentProvider?.();
@@ -15,7 +16,7 @@ function heavyPackagesAfter(steps: string, entry = PROVIDER): string[] {
       ${steps}
       const heavy = new Set();
       for (const file of Object.keys(require.cache)) {
-        const match = ${HEAVY}.exec(file);
+        const match = ${heavy}.exec(file);
         if (match) heavy.add(match[1].replace(/\\\\/g, "/"));
       }
       process.stdout.write(JSON.stringify([...heavy].sort()));
@@ -42,5 +43,10 @@ describe("CvmEnvironment provider module loading", () => {
 
   it("a program importing the SDK loads none of them", () => {
     assert.deepEqual(heavyPackagesAfter("", SDK), []);
+  });
+
+  it("the CvmEnvironment class and the property declaration it derives from load no zod either", () => {
+    const withZod = new RegExp(HEAVY.source.replace("(viem|", "(zod|viem|"));
+    assert.deepEqual(heavyPackagesAfter("", CLASS, withZod), []);
   });
 });
