@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { createPublicClient, http, keccak256, type PublicClient } from "viem";
-import { type AnvilAccount, type AnvilNode, startAnvil } from "../../emulator/chain/anvil";
+import type { AnvilAccount } from "../../emulator/chain/anvil";
 import { deployDstackApp, localChain } from "../../emulator/chain/deploy-dstack";
 import { dstackAppAbi } from "../../emulator/chain/dstack-contracts";
 import { registerComposeHash, TransactionDroppedError, TransactionSendError } from "../../provider/chain";
+import { useAnvil } from "../support/fixtures";
 import { startRpcProxy } from "./helpers/rpc-proxy";
 
 const randomHash = (): string => randomBytes(32).toString("hex");
@@ -13,13 +14,12 @@ const randomHash = (): string => randomBytes(32).toString("hex");
 describe("chain: pipelined registrations of one signer against anvil", function () {
   this.timeout(60_000);
 
-  let node: AnvilNode;
+  const node = useAnvil({ accounts: 1 }, "test");
   let client: PublicClient;
   let owner: AnvilAccount;
   let contract: `0x${string}`;
 
   beforeEach(async () => {
-    node = await startAnvil({ accounts: 1 });
     client = createPublicClient({ chain: localChain(node.rpcUrl), transport: http(node.rpcUrl) });
     const [first] = node.accounts;
     assert.ok(first);
@@ -29,10 +29,6 @@ describe("chain: pipelined registrations of one signer against anvil", function 
       deployerPrivateKey: owner.privateKey,
       owner: owner.address,
     });
-  });
-
-  afterEach(async () => {
-    await node.stop();
   });
 
   const register = (composeHash: string, rpcUrl = node.rpcUrl, receiptTimeoutMs?: number) =>

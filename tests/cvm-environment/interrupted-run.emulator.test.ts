@@ -1,23 +1,15 @@
 import assert from "node:assert/strict";
-import { type Emulator, startEmulator } from "../../emulator";
 import { registerComposeHash } from "../../provider/chain";
 import { ForeignWriteError } from "../../provider/cvm-environment/foreign-writes";
 import type { CvmEnvironmentApi } from "../../provider/cvm-environment/ports";
 import { apiFor } from "../../provider/cvm-environment/session";
-import { checkAgainstOpenApi } from "../support/openapi-conformance";
+import { useEmulator } from "../support/fixtures";
 import { OneResourceStack, providerFor } from "./helpers/harness";
 
 /** `pulumi up` killed after the API accepted phase 2: state still holds the old outputs, the CVM the new keys. */
 describe("CvmEnvironment after an interrupted run (emulator)", function () {
   this.timeout(120_000);
-  let emu: Emulator;
-
-  before(async () => {
-    emu = checkAgainstOpenApi(await startEmulator({ settings: { operationDurationMs: 100 } }));
-  });
-  after(async () => {
-    await emu?.stop();
-  });
+  const emu = useEmulator();
 
   it("the next run names the transaction behind the CVM's compose hash again, found on chain", async () => {
     const seeded = await emu.createCvm({ name: "interrupted", kms: "onchain", owner: emu.appOwner.address });

@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { createPublicClient, http } from "viem";
-import { dstackAppAbi, type Emulator, type SeededCvm, startEmulator } from "../../emulator";
+import { type CvmInspection, defaultSeeds, dstackAppAbi } from "../../emulator";
 import {
   assertBuiltProviderFresh,
   DynamicProviderHost,
@@ -15,8 +15,10 @@ import {
   UNKNOWN,
 } from "../../scripts/host/dynamic-provider-host";
 import { userStateProviderText } from "../../scripts/host/user-state-provider-text";
+import { useEmulator } from "../support/fixtures";
 
 const PROJECT = "host-test";
+type Kind = "phala" | "onchain";
 const urn = (name: string) => `urn:pulumi:host::${PROJECT}::pulumi-nodejs:dynamic:CvmEnvironment::${name}`;
 const GOLDEN_DIR = path.join(REPO_ROOT, "tests", "cvm-environment", "fixtures");
 
@@ -71,11 +73,9 @@ function withoutSecretProperties(value: unknown): unknown {
 describe("CvmEnvironment through the real dynamic-provider host (gRPC)", function () {
   this.timeout(180_000);
 
-  let emulator: Emulator;
+  const emulator = useEmulator({ settings: { operationDurationMs: 200 } });
   let host: DynamicProviderHost;
   let providerText: string;
-  let phala: SeededCvm;
-  let onchain: SeededCvm;
   const hosts: DynamicProviderHost[] = [];
   /** Secrets that reach the host only through Configure: they must appear in no answer at all. */
   let configSecrets: string[];
@@ -93,20 +93,70 @@ describe("CvmEnvironment through the real dynamic-provider host (gRPC)", functio
     return result.inputs;
   };
   const patches = () => emulator.requests().filter((r) => r.route === "PATCH /cvms/{id}/envs");
+  /** The stack config as the engine sends it: namespaced, credentials secret-wrapped. */
+  const stackConfig = (): Props => ({
+    "phala:apiKey": secret(emulator.apiKey),
+    "phala:apiUrl": emulator.apiUrl,
+    "phala:privateKey": secret(emulator.appOwner.privateKey),
+    "phala:rpcUrl": secret(rpcUrl),
+    [`${PROJECT}:unrelated`]: "x",
+  });
+
+  /**
+   * A CVM of the test's own, made like the seed of that name (`phala-env-demo` runs LOG_LEVEL; the
+   * on-chain `onchain-env-demo` has no keys yet), so that no test sees what another one did.
+   */
+  let cvmCount = 0;
+  const freshCvm = (kind: Kind): Promise<CvmInspection> => {
+    const like = defaultSeeds(emulator.chain.accounts).find((s) => s.name === `${kind}-env-demo`);
+    assert.ok(like, `a seed ${kind}-env-demo`);
+    cvmCount++;
+    return emulator.createCvm({ ...like, name: `host-${kind}-${cvmCount}` });
+  };
+  /** The seeds, for calls that read nothing of a CVM's state. */
+  const seed = (kind: Kind) => {
+    const cvm = emulator.cvms.find((c) => c.name === `${kind}-env-demo`);
+    assert.ok(cvm, `a seed ${kind}-env-demo`);
+    return cvm;
+  };
+
+  /** A resource as the engine keeps it: the checked inputs and the state of the last step. */
+  type Resource = { kind: Kind; cvm: CvmInspection; id: string; inputs: Props; state: Props };
+  /** Check and Create on a fresh CVM (the PHALA-KMS one named by its app id). */
+  const created = async (kind: Kind, env: Props): Promise<Resource> => {
+    const cvm = await freshCvm(kind);
+    const inputs = await checked({}, { cvmId: kind === "phala" ? `app_${cvm.app_id}` : cvm.id, env });
+    const result = await host.create({ urn: urn(kind), properties: inputs });
+    return { kind, cvm, id: result.id, inputs, state: result.properties };
+  };
+  /** Check, Diff and Update to `env`, as the engine runs them for a changed program. */
+  const updated = async (resource: Resource, env: Props): Promise<Resource> => {
+    const news = await checked(resource.inputs, { cvmId: resource.inputs.cvmId, env });
+    const olds = resource.state;
+    await host.diff({ id: resource.id, urn: urn(resource.kind), olds, news });
+    const result = await host.update({
+      id: resource.id,
+      urn: urn(resource.kind),
+      olds,
+      news,
+      oldInputs: resource.inputs,
+    });
+    return { ...resource, inputs: news, state: result.properties };
+  };
+  /** Delete leaves the CVM with no environment and no allowed key. */
+  const deleteClears = async (creating: Promise<Resource>): Promise<void> => {
+    const { kind, cvm: target, id, inputs, state } = await creating;
+    await host.delete({ id, urn: urn(kind), properties: state, oldInputs: inputs });
+    const cvm = emulator.inspectCvm(target.id);
+    assert.deepEqual(cvm.env, {});
+    assert.deepEqual(cvm.allowed_envs, []);
+  };
+  const PHALA_ENV = { LOG_LEVEL: VALUES.LOG_LEVEL, DB_URL: VALUES.DB_URL, API_TOKEN: VALUES.API_TOKEN };
+  const PHALA_ENV_2 = { LOG_LEVEL: VALUES.LOG_LEVEL, DB_URL: VALUES.DB_URL_2, API_TOKEN: VALUES.API_TOKEN };
 
   before(async () => {
     assertBuiltProviderFresh();
-    [emulator, providerText] = await Promise.all([
-      startEmulator({ settings: { operationDurationMs: 200 } }),
-      userStateProviderText(),
-    ]);
-    const byKms = (kms: string) => {
-      const cvm = emulator.cvms.find((c) => c.kms_type === kms && c.name.endsWith("env-demo"));
-      assert.ok(cvm, `a ${kms} seed CVM`);
-      return cvm;
-    };
-    phala = byKms("phala");
-    onchain = byKms("ethereum");
+    providerText = await userStateProviderText();
     rpcUrl = `${emulator.chain.rpcUrl}/?apiKey=${rpcKey}`;
     configSecrets = [
       emulator.apiKey,
@@ -117,22 +167,16 @@ describe("CvmEnvironment through the real dynamic-provider host (gRPC)", functio
     ];
     host = await DynamicProviderHost.start({ project: PROJECT });
     hosts.push(host);
+    await host.configure(stackConfig());
   });
 
   after(async () => {
     for (const h of hosts) await h.stop();
-    await emulator?.stop();
   });
 
   describe("Configure and the serialized provider", () => {
     it("accepts the namespaced stack config with secret-wrapped credentials, as the engine sends it", async () => {
-      const answer = await host.configure({
-        "phala:apiKey": secret(emulator.apiKey),
-        "phala:apiUrl": emulator.apiUrl,
-        "phala:privateKey": secret(emulator.appOwner.privateKey),
-        "phala:rpcUrl": secret(rpcUrl),
-        [`${PROJECT}:unrelated`]: "x",
-      });
+      const answer = await host.configure(stackConfig());
       // The dynamic-provider host strips secrets and never runs create/update in preview.
       assert.deepEqual(answer, { acceptSecrets: false, supportsPreview: false });
       // The provider only sees the unwrapped values: Create below succeeds against the emulator,
@@ -155,7 +199,7 @@ describe("CvmEnvironment through the real dynamic-provider host (gRPC)", functio
       const result = await host.check({
         urn: urn("phala"),
         news: program({
-          cvmId: `app_${phala.app_id}`,
+          cvmId: `app_${seed("phala").app_id}`,
           env: { LOG_LEVEL: VALUES.LOG_LEVEL, API_TOKEN: "x1" },
         }),
       });
@@ -236,13 +280,9 @@ describe("CvmEnvironment through the real dynamic-provider host (gRPC)", functio
     });
   });
 
-  // State carried through the lifecycle, as the engine would keep it.
-  let phalaId: string;
-  let phalaInputs: Props;
-  let phalaState: Props;
-
   describe("Create on the PHALA-KMS CVM", () => {
     it("refuses to drop keys the CVM already has: a gRPC error with a clear message and no secret", async () => {
+      const phala = await freshCvm("phala");
       const before = emulator.inspectCvm(phala.id);
       assert.deepEqual(before.allowed_envs, ["LOG_LEVEL"]);
       const inputs = await checked({}, { cvmId: phala.id, env: { DB_URL: VALUES.DB_URL } });
@@ -263,19 +303,9 @@ describe("CvmEnvironment through the real dynamic-provider host (gRPC)", functio
 
     it("creates: one PATCH, and the CVM then runs exactly the declared env", async () => {
       emulator.resetRequests();
-      phalaInputs = await checked(
-        {},
-        {
-          cvmId: `app_${phala.app_id}`,
-          env: { LOG_LEVEL: VALUES.LOG_LEVEL, DB_URL: VALUES.DB_URL, API_TOKEN: VALUES.API_TOKEN },
-        },
-      );
-      const created = await host.create({ urn: urn("phala"), properties: phalaInputs });
-      phalaId = created.id;
-      phalaState = created.properties;
+      const { cvm: phala, id, state: p } = await created("phala", PHALA_ENV);
 
-      assert.equal(created.id, phala.id, "the id is the canonical CVM id");
-      const p = created.properties;
+      assert.equal(id, phala.id, "the id is the canonical CVM id");
       assert.equal(p.__provider, providerText);
       assert.equal(p.cvmId, `app_${phala.app_id}`);
       assert.equal(p.canonicalCvmId, phala.id);
@@ -310,13 +340,14 @@ describe("CvmEnvironment through the real dynamic-provider host (gRPC)", functio
 
   describe("Diff", () => {
     it("reordered keys with the same values: check yields the old inputs and diff asks no replacement", async () => {
-      const again = await checked(phalaInputs, {
+      const { cvm: phala, id, inputs, state } = await created("phala", PHALA_ENV);
+      const again = await checked(inputs, {
         env: { API_TOKEN: VALUES.API_TOKEN, LOG_LEVEL: VALUES.LOG_LEVEL, DB_URL: VALUES.DB_URL },
         cvmId: `app_${phala.app_id}`,
       });
       // The engine's own input diff sees nothing: the checked inputs are the old ones.
-      assert.deepEqual(again, phalaInputs);
-      const diff = await host.diff({ id: phalaId, urn: urn("phala"), olds: phalaState, news: again });
+      assert.deepEqual(again, inputs);
+      const diff = await host.diff({ id, urn: urn("phala"), olds: state, news: again });
       assert.deepEqual(diff, {
         changes: "DIFF_UNKNOWN",
         replaces: [],
@@ -328,25 +359,24 @@ describe("CvmEnvironment through the real dynamic-provider host (gRPC)", functio
     });
 
     it("a changed value moves only that key's revision, and the canonical id is the same CVM", async () => {
-      const next = await checked(phalaInputs, {
-        cvmId: phala.id,
-        env: { LOG_LEVEL: VALUES.LOG_LEVEL, DB_URL: VALUES.DB_URL_2, API_TOKEN: VALUES.API_TOKEN },
-      });
+      const { cvm: phala, id, inputs, state } = await created("phala", PHALA_ENV);
+      const next = await checked(inputs, { cvmId: phala.id, env: PHALA_ENV_2 });
       assert.deepEqual(next.envRevisions, { API_TOKEN: 1, DB_URL: 2, LOG_LEVEL: 1 });
-      const diff = await host.diff({ id: phalaId, urn: urn("phala"), olds: phalaState, news: next });
+      const diff = await host.diff({ id, urn: urn("phala"), olds: state, news: next });
       assert.equal(diff.changes, "DIFF_UNKNOWN", "the engine draws the detailed diff");
       assert.deepEqual(diff.replaces, []);
     });
 
     it("another CVM: replace, deleting first", async () => {
-      const next = await checked(phalaInputs, { cvmId: onchain.id, env: { LOG_LEVEL: VALUES.LOG_LEVEL } });
-      const diff = await host.diff({ id: phalaId, urn: urn("phala"), olds: phalaState, news: next });
+      const { id, inputs, state } = await created("phala", PHALA_ENV);
+      const next = await checked(inputs, { cvmId: seed("onchain").id, env: { LOG_LEVEL: VALUES.LOG_LEVEL } });
+      const diff = await host.diff({ id, urn: urn("phala"), olds: state, news: next });
       assert.deepEqual(diff.replaces, ["cvmId"]);
       assert.equal(diff.deleteBeforeReplace, true);
       const unknown = await host.diff({
-        id: phalaId,
+        id,
         urn: urn("phala"),
-        olds: phalaState,
+        olds: state,
         news: { ...next, cvmId: UNKNOWN },
       });
       assert.deepEqual(unknown.replaces, ["cvmId"], "an unknown CVM id may be another CVM");
@@ -355,64 +385,40 @@ describe("CvmEnvironment through the real dynamic-provider host (gRPC)", functio
 
   describe("Update", () => {
     it("values only on the PHALA-KMS CVM: one PATCH, no transaction, the CVM runs the new value", async () => {
+      const resource = await created("phala", PHALA_ENV);
       emulator.resetRequests();
-      const news = await checked(phalaInputs, {
-        cvmId: `app_${phala.app_id}`,
-        env: { LOG_LEVEL: VALUES.LOG_LEVEL, DB_URL: VALUES.DB_URL_2, API_TOKEN: VALUES.API_TOKEN },
-      });
-      const updated = await host.update({
-        id: phalaId,
-        urn: urn("phala"),
-        olds: phalaState,
-        news,
-        oldInputs: phalaInputs,
-      });
-      assert.deepEqual(updated.properties.envRevisions, { API_TOKEN: 1, DB_URL: 2, LOG_LEVEL: 1 });
-      assert.equal(updated.properties.registrationTransactionHash, undefined);
-      assert.notEqual(updated.properties.correlationId, phalaState.correlationId);
-      assert.equal(emulator.inspectCvm(phala.id).env.DB_URL, VALUES.DB_URL_2);
+      const { state: p } = await updated(resource, PHALA_ENV_2);
+      assert.deepEqual(p.envRevisions, { API_TOKEN: 1, DB_URL: 2, LOG_LEVEL: 1 });
+      assert.equal(p.registrationTransactionHash, undefined);
+      assert.notEqual(p.correlationId, resource.state.correlationId);
+      assert.equal(emulator.inspectCvm(resource.cvm.id).env.DB_URL, VALUES.DB_URL_2);
       assert.deepEqual(
         patches().map((r) => r.status),
         [202],
       );
-      phalaInputs = news;
-      phalaState = updated.properties;
     });
 
-    let chainId: string;
-    let chainInputs: Props;
-    let chainState: Props;
-
     it("creates on the on-chain CVM (its first keys are a key-set change too)", async () => {
-      chainInputs = await checked({}, { cvmId: onchain.id, env: { LOG_LEVEL: VALUES.LOG_LEVEL } });
-      const created = await host.create({ urn: urn("onchain"), properties: chainInputs });
-      chainId = created.id;
-      chainState = created.properties;
-      assert.equal(created.id, onchain.id);
-      assert.equal(chainState.chainId, emulator.chain.chainId);
-      assert.match(String(chainState.registrationTransactionHash), /^0x[0-9a-f]{64}$/);
+      const { cvm: onchain, id, state } = await created("onchain", { LOG_LEVEL: VALUES.LOG_LEVEL });
+      assert.equal(id, onchain.id);
+      assert.equal(state.chainId, emulator.chain.chainId);
+      assert.match(String(state.registrationTransactionHash), /^0x[0-9a-f]{64}$/);
       assert.deepEqual(emulator.inspectCvm(onchain.id).env, { LOG_LEVEL: VALUES.LOG_LEVEL });
     });
 
     it("a key-set change on the on-chain CVM: two phases, one transaction, the contract allows the hash", async () => {
+      const resource = await created("onchain", { LOG_LEVEL: VALUES.LOG_LEVEL });
+      const onchain = resource.cvm;
       const client = createPublicClient({ transport: http(emulator.chain.rpcUrl) });
       const signer = emulator.appOwner.address;
       const nonceBefore = await client.getTransactionCount({ address: signer, blockTag: "latest" });
       emulator.resetRequests();
 
-      const news = await checked(chainInputs, {
-        cvmId: onchain.id,
-        env: { LOG_LEVEL: VALUES.LOG_LEVEL, FEATURE_FLAG: VALUES.FEATURE_FLAG },
+      const { inputs: news, state: p } = await updated(resource, {
+        LOG_LEVEL: VALUES.LOG_LEVEL,
+        FEATURE_FLAG: VALUES.FEATURE_FLAG,
       });
       assert.deepEqual(news.envRevisions, { FEATURE_FLAG: 1, LOG_LEVEL: 1 });
-      const updated = await host.update({
-        id: chainId,
-        urn: urn("onchain"),
-        olds: chainState,
-        news,
-        oldInputs: chainInputs,
-      });
-      const p = updated.properties;
 
       assert.deepEqual(
         patches().map((r) => r.status),
@@ -423,7 +429,7 @@ describe("CvmEnvironment through the real dynamic-provider host (gRPC)", functio
       assert.equal(nonceAfter - nonceBefore, 1, "exactly one transaction from the signer");
 
       assert.match(String(p.registrationTransactionHash), /^0x[0-9a-f]{64}$/);
-      assert.notEqual(p.registrationTransactionHash, chainState.registrationTransactionHash);
+      assert.notEqual(p.registrationTransactionHash, resource.state.registrationTransactionHash);
       const hash = p.registrationTransactionHash as `0x${string}`;
       const [transaction, receipt] = await Promise.all([
         client.getTransaction({ hash }),
@@ -431,12 +437,12 @@ describe("CvmEnvironment through the real dynamic-provider host (gRPC)", functio
       ]);
       assert.equal(receipt.status, "success");
       assert.equal(transaction.from.toLowerCase(), signer.toLowerCase());
-      assert.equal(transaction.to?.toLowerCase(), onchain.app_contract?.toLowerCase());
+      assert.equal(transaction.to?.toLowerCase(), onchain.onchain?.app_contract.toLowerCase());
 
       const cvm = emulator.inspectCvm(onchain.id);
       assert.equal(p.composeHash, cvm.compose_hash.replace(/^0x/, ""));
       const allowed = await client.readContract({
-        address: onchain.app_contract as `0x${string}`,
+        address: onchain.onchain?.app_contract as `0x${string}`,
         abi: dstackAppAbi,
         functionName: "allowedComposeHashes",
         args: [`0x${p.composeHash}`],
@@ -446,41 +452,34 @@ describe("CvmEnvironment through the real dynamic-provider host (gRPC)", functio
       assert.deepEqual(cvm.env, { FEATURE_FLAG: VALUES.FEATURE_FLAG, LOG_LEVEL: VALUES.LOG_LEVEL });
       assert.equal(p.chainId, emulator.chain.chainId);
       assert.equal(typeof p.chainId, "number");
-      chainInputs = news;
-      chainState = p;
     });
 
-    it("delete on the on-chain CVM clears its environment", async () => {
-      await host.delete({ id: chainId, urn: urn("onchain"), properties: chainState, oldInputs: chainInputs });
-      const cvm = emulator.inspectCvm(onchain.id);
-      assert.deepEqual(cvm.env, {});
-      assert.deepEqual(cvm.allowed_envs, []);
-    });
+    it("delete on the on-chain CVM clears its environment", () =>
+      deleteClears(created("onchain", { LOG_LEVEL: VALUES.LOG_LEVEL })));
   });
 
   describe("Read (refresh)", () => {
     it("without drift: the same id and no new inputs", async () => {
-      const read = await host.read({
-        id: phalaId,
-        urn: urn("phala"),
-        properties: phalaState,
-        inputs: phalaInputs,
-      });
-      assert.equal(read.id, phalaId);
+      const { id, inputs, state } = await created("phala", PHALA_ENV);
+      const read = await host.read({ id, urn: urn("phala"), properties: state, inputs });
+      assert.equal(read.id, id);
       assert.equal(read.inputs, undefined);
-      assert.deepEqual(read.properties.envKeys, phalaState.envKeys);
+      assert.deepEqual(read.properties.envKeys, state.envKeys);
       assert.equal(read.properties.__provider, providerText);
     });
 
     it("drift made outside Pulumi: hands back inputs without the removed key, and the next update restores it", async () => {
+      // DB_URL at its second revision.
+      const resource = await updated(await created("phala", PHALA_ENV), PHALA_ENV_2);
+      const { cvm: phala, id } = resource;
       await emulator.setAllowedEnvs(phala.id, ["DB_URL", "LOG_LEVEL"]);
       const read = await host.read({
-        id: phalaId,
+        id,
         urn: urn("phala"),
-        properties: phalaState,
-        inputs: phalaInputs,
+        properties: resource.state,
+        inputs: resource.inputs,
       });
-      assert.equal(read.id, phalaId);
+      assert.equal(read.id, id);
       assert.ok(read.inputs, "refreshed inputs");
       assert.deepEqual(Object.keys(read.inputs.env as Props).sort(), ["DB_URL", "LOG_LEVEL"]);
       assert.deepEqual(read.inputs.envRevisions, { DB_URL: 2, LOG_LEVEL: 1 });
@@ -488,34 +487,19 @@ describe("CvmEnvironment through the real dynamic-provider host (gRPC)", functio
       assert.equal(read.inputs.__provider, providerText);
 
       // The program still declares API_TOKEN: check against the refreshed inputs brings it back.
-      const news = await checked(read.inputs, {
-        cvmId: `app_${phala.app_id}`,
-        env: { LOG_LEVEL: VALUES.LOG_LEVEL, DB_URL: VALUES.DB_URL_2, API_TOKEN: VALUES.API_TOKEN },
-      });
-      assert.deepEqual(news.envRevisions, { API_TOKEN: 1, DB_URL: 2, LOG_LEVEL: 1 });
-      const updated = await host.update({
-        id: phalaId,
-        urn: urn("phala"),
-        olds: read.properties,
-        news,
-        oldInputs: read.inputs,
-      });
+      const restored = await updated(
+        { ...resource, inputs: read.inputs, state: read.properties },
+        PHALA_ENV_2,
+      );
+      assert.deepEqual(restored.inputs.envRevisions, { API_TOKEN: 1, DB_URL: 2, LOG_LEVEL: 1 });
       assert.deepEqual(emulator.inspectCvm(phala.id).allowed_envs, ["API_TOKEN", "DB_URL", "LOG_LEVEL"]);
       assert.equal(emulator.inspectCvm(phala.id).env.API_TOKEN, VALUES.API_TOKEN);
-      phalaInputs = news;
-      phalaState = updated.properties;
     });
   });
 
   describe("Delete", () => {
-    it("clears the PHALA-KMS CVM's environment", async () => {
-      await host.delete({ id: phalaId, urn: urn("phala"), properties: phalaState, oldInputs: phalaInputs });
-      const cvm = emulator.inspectCvm(phala.id);
-      assert.deepEqual(cvm.env, {});
-      assert.deepEqual(cvm.allowed_envs, []);
-    });
+    it("clears the PHALA-KMS CVM's environment", () => deleteClears(created("phala", PHALA_ENV)));
   });
-
   describe("Errors", () => {
     it("a provider failure arrives as gRPC UNKNOWN with a clear message and without the API key", async () => {
       const wrongKey = `phak_wrong_${tag()}${tag()}`;
@@ -525,7 +509,7 @@ describe("CvmEnvironment through the real dynamic-provider host (gRPC)", functio
       const inputs = (
         await other.check({
           urn: urn("wrong-key"),
-          news: program({ cvmId: phala.id, env: { API_TOKEN: VALUES.API_TOKEN } }),
+          news: program({ cvmId: seed("phala").id, env: { API_TOKEN: VALUES.API_TOKEN } }),
         })
       ).inputs;
       const error = await other.create({ urn: urn("wrong-key"), properties: inputs }).then(
@@ -543,6 +527,25 @@ describe("CvmEnvironment through the real dynamic-provider host (gRPC)", functio
 
   describe("Every answer that crossed gRPC", () => {
     const answers = (): TranscriptEntry[] => hosts.flatMap((h) => h.transcript);
+
+    // A whole life on each kind of CVM (up, a value changed, a key added, refresh, destroy), so that these
+    // checks read every method's answers whichever other tests ran.
+    before(async () => {
+      const lives: [Kind, Props, Props, Props][] = [
+        ["phala", PHALA_ENV, PHALA_ENV_2, { ...PHALA_ENV_2, FEATURE_FLAG: VALUES.FEATURE_FLAG }],
+        [
+          "onchain",
+          { LOG_LEVEL: VALUES.LOG_LEVEL },
+          { LOG_LEVEL: VALUES.LOG_LEVEL_2 },
+          { LOG_LEVEL: VALUES.LOG_LEVEL_2, FEATURE_FLAG: VALUES.FEATURE_FLAG },
+        ],
+      ];
+      for (const [kind, env, changed, added] of lives) {
+        const { id, inputs, state } = await updated(await updated(await created(kind, env), changed), added);
+        await host.read({ id, urn: urn(kind), properties: state, inputs });
+        await host.delete({ id, urn: urn(kind), properties: state, oldInputs: inputs });
+      }
+    });
 
     it("is Struct-shaped", () => {
       const ok = answers().filter((a) => a.ok);

@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { createPublicClient, http } from "viem";
-import { type Emulator, startEmulator } from "../../emulator";
 import {
   assertBuiltProviderFresh,
   DynamicProviderHost,
@@ -8,6 +7,7 @@ import {
   secret,
 } from "../../scripts/host/dynamic-provider-host";
 import { userStateProviderText } from "../../scripts/host/user-state-provider-text";
+import { useEmulator } from "../support/fixtures";
 
 const PROJECT = "host-test";
 const URN = `urn:pulumi:host::${PROJECT}::pulumi-nodejs:dynamic:CvmEnvironment::interrupted`;
@@ -19,20 +19,16 @@ const URN = `urn:pulumi:host::${PROJECT}::pulumi-nodejs:dynamic:CvmEnvironment::
  */
 describe("CvmEnvironment after the provider host was killed mid-update (gRPC)", function () {
   this.timeout(180_000);
-  let emulator: Emulator;
+  const emulator = useEmulator({ settings: { operationDurationMs: 200 } });
   let providerText: string;
   const hosts: DynamicProviderHost[] = [];
 
   before(async () => {
     assertBuiltProviderFresh();
-    [emulator, providerText] = await Promise.all([
-      startEmulator({ settings: { operationDurationMs: 200 } }),
-      userStateProviderText(),
-    ]);
+    providerText = await userStateProviderText();
   });
   after(async () => {
     for (const host of hosts) await host.stop();
-    await emulator?.stop();
   });
 
   async function configuredHost(): Promise<DynamicProviderHost> {
