@@ -1,4 +1,3 @@
-import { PhalaError } from "../phala-error";
 /**
  * Errors of the Phala Cloud API client. Every error is a `PhalaApiError`; the subclass says what
  * went wrong and the message says what to do about it.
@@ -7,6 +6,7 @@ import { PhalaError } from "../phala-error";
  * status, the route, and redacted server text only, so the API key and request content cannot reach
  * a message, a stack trace or `JSON.stringify(error)`.
  */
+import { PhalaError } from "../phala-error";
 
 export interface PhalaApiErrorInit {
   message: string;

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { compact } from "../compact";
 import { type ResponseIssue, UnexpectedResponseError } from "./errors";
 
 /** Dotted path of a zod issue, e.g. `items.0.chain_id`. */
@@ -47,15 +48,17 @@ export function unexpectedResponse(
     .map((i) => `${i.path}: ${i.problem}`)
     .join("; ");
   const more = issues.length > 5 ? ` (and ${issues.length - 5} more)` : "";
-  return new UnexpectedResponseError({
-    message:
-      `Unexpected response from ${route}: ${shown}${more}. ` +
-      "The Phala Cloud API answered in a shape this version of pulumi-phala does not understand; " +
-      "check for a newer pulumi-phala release or a custom API URL pointing at something else.",
-    route,
-    issues,
-    ...(status === undefined ? {} : { status }),
-  });
+  return new UnexpectedResponseError(
+    compact({
+      message:
+        `Unexpected response from ${route}: ${shown}${more}. ` +
+        "The Phala Cloud API answered in a shape this version of pulumi-phala does not understand; " +
+        "check for a newer pulumi-phala release or a custom API URL pointing at something else.",
+      route,
+      issues,
+      status,
+    }),
+  );
 }
 
 /** Validates `data` with `schema`; on mismatch, an `UnexpectedResponseError` naming the fields. */

@@ -3,6 +3,7 @@
  * what to do. Server text is redacted and shortened before it is quoted.
  */
 
+import { compact } from "../compact";
 import { type Redactor, serverText } from "../redact";
 import { type ParsedErrorBody, parseErrorBody } from "./error-body";
 import {
@@ -84,14 +85,16 @@ export function errorFromResponse(response: ErrorResponse): PhalaApiError {
 
   if (status >= 300 && status < 400) {
     const origin = locationOrigin(header(response.headers, "location"));
-    return new RedirectError({
-      ...init(
-        `The API answered with a redirect${origin === undefined ? "" : ` to ${origin}`}`,
-        "Redirects are not followed, so the API key is never sent to another address. " +
-          "Set the API URL (phala:apiUrl or PHALA_CLOUD_API_PREFIX) to the final address, e.g. https://cloud-api.phala.com/api/v1.",
-      ),
-      ...(origin === undefined ? {} : { locationOrigin: origin }),
-    });
+    return new RedirectError(
+      compact({
+        ...init(
+          `The API answered with a redirect${origin === undefined ? "" : ` to ${origin}`}`,
+          "Redirects are not followed, so the API key is never sent to another address. " +
+            "Set the API URL (phala:apiUrl or PHALA_CLOUD_API_PREFIX) to the final address, e.g. https://cloud-api.phala.com/api/v1.",
+        ),
+        locationOrigin: origin,
+      }),
+    );
   }
   if (status === 466 || code === "ERR-01-006") {
     return new ComposeHashInvalidError(
@@ -164,19 +167,23 @@ export function errorFromResponse(response: ErrorResponse): PhalaApiError {
   const retryAfterMs = parseRetryAfter(header(response.headers, "retry-after"), response.now);
   const waitHint = retryAfterMs === undefined ? "" : ` The server asked to wait ${seconds(retryAfterMs)}.`;
   if (status === 409) {
-    return new BusyError({
-      ...init(
-        "Another operation is in progress on this CVM",
-        `Wait until it finishes (see the CVM's operations in the dashboard) and run again.${waitHint}`,
-      ),
-      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-    });
+    return new BusyError(
+      compact({
+        ...init(
+          "Another operation is in progress on this CVM",
+          `Wait until it finishes (see the CVM's operations in the dashboard) and run again.${waitHint}`,
+        ),
+        retryAfterMs,
+      }),
+    );
   }
   if (status === 429) {
-    return new RateLimitedError({
-      ...init("Rate limited by the Phala Cloud API", `Wait a moment and run again.${waitHint}`),
-      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-    });
+    return new RateLimitedError(
+      compact({
+        ...init("Rate limited by the Phala Cloud API", `Wait a moment and run again.${waitHint}`),
+        retryAfterMs,
+      }),
+    );
   }
   if (status >= 500) {
     return new ServerError(

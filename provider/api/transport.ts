@@ -225,14 +225,16 @@ export class Transport {
         exchange.mayHaveReachedServer && !request.idempotent
           ? " The request may have reached the server, so it was not repeated automatically: check the CVM's operations before running again."
           : "";
-      return new NetworkError({
-        message:
-          `Could not complete ${route} with the Phala Cloud API at ${this.#host}: ${what}. ` +
-          `Check network access and the API URL (phala:apiUrl or PHALA_CLOUD_API_PREFIX).${unsafe}${after}`,
-        route,
-        timedOut: exchange.timedOut,
-        ...(exchange.code === undefined ? {} : { code: exchange.code }),
-      });
+      return new NetworkError(
+        compact({
+          message:
+            `Could not complete ${route} with the Phala Cloud API at ${this.#host}: ${what}. ` +
+            `Check network access and the API URL (phala:apiUrl or PHALA_CLOUD_API_PREFIX).${unsafe}${after}`,
+          route,
+          timedOut: exchange.timedOut,
+          code: exchange.code,
+        }),
+      );
     }
     const error = errorFromResponse({
       status: exchange.status,

@@ -6,7 +6,6 @@ import { CvmEnvironmentError } from "./errors";
  * inputs or state. Names the paths and zod's fixed messages, never a value.
  */
 class InvalidArgumentError extends CvmEnvironmentError {
-  override name = "InvalidArgumentError";
   constructor(what: string, error: z.ZodError) {
     const problems = error.issues.map(
       (issue) => `${issue.path.map(String).join(".") || what}: ${issue.message}`,

@@ -1,4 +1,5 @@
 import { PhalaError } from "../phala-error";
+
 /**
  * Failures of the CvmEnvironment flow that are the provider's own decisions. Messages name keys,
  * hashes, ids and addresses; never a value, key material or URL with credentials.

@@ -1,4 +1,5 @@
 import { nameAfterClass } from "../../provider/phala-error";
+
 /** One rejected argument: its dotted name (`kmsId`, `options.timeoutMs`) and what was wrong with it. */
 export interface ArgumentProblem {
   argument: string;

@@ -1,5 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { compact } from "../../provider/compact";
 import {
   type ConnectionArgs,
   connectionArgShape,
@@ -38,7 +39,7 @@ export async function getKmsList(
   options?: PhalaInvokeOptions,
 ): Promise<GetKmsListResult> {
   const { args: parsed, client } = prepareCall(FUNCTION, argsSchema, args, options);
-  const list = await client.listKms(parsed.onchain === undefined ? {} : { onchain: parsed.onchain });
+  const list = await client.listKms(compact({ onchain: parsed.onchain }));
   return { onchain: parsed.onchain ?? null, items: list.map(toKmsEntry) };
 }
 

@@ -9,6 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { PhalaClient } from "../../provider/api";
 import { apiUrlProblem } from "../../provider/api/base-url";
+import { compact } from "../../provider/compact";
 import { PHALA_SETTING_ENV_VARS, requireApiKey, resolvePhalaSettings } from "../../provider/config";
 import { lazyModule } from "../../provider/lazy-module";
 import { satisfies } from "../../provider/rule";
@@ -143,11 +144,7 @@ function connect(functionName: string, args: ConnectionArgs, options: PhalaInvok
     ]);
   }
   const { PhalaClient } = apiClient();
-  return new PhalaClient({
-    apiKey,
-    ...(apiUrl === undefined ? {} : { baseUrl: apiUrl }),
-    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
-  });
+  return new PhalaClient(compact({ apiKey, baseUrl: apiUrl, timeoutMs: options.timeoutMs }));
 }
 
 /**

@@ -1,4 +1,5 @@
 import { PhalaError } from "../../provider/phala-error";
+
 /**
  * The KMS signature over an app's env-encryption public key is malformed or was made by a key other
  * than the expected KMS key. The public key must not be used to encrypt secrets. Only public values
