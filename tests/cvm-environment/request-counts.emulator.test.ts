@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { createPublicClient, http } from "viem";
-import { type Emulator, startEmulator } from "../../emulator";
 import { ComposeHashMismatchError } from "../../provider/cvm-environment/errors";
+import { useEmulator } from "../support/fixtures";
 import { OneResourceStack, providerFor, providerWithApi } from "./helpers/harness";
 
 /**
@@ -11,15 +11,8 @@ import { OneResourceStack, providerFor, providerWithApi } from "./helpers/harnes
  */
 describe("CvmEnvironment: API requests per update", function () {
   this.timeout(120_000);
-  let emu: Emulator;
-
-  before(async () => {
-    // Long enough that the first poll, right after the PATCH, always finds the operation running.
-    emu = await startEmulator({ settings: { operationDurationMs: 1_000 } });
-  });
-  after(async () => {
-    await emu?.stop();
-  });
+  // Long enough that the first poll, right after the PATCH, always finds the operation running.
+  const emu = useEmulator({ settings: { operationDurationMs: 1_000 } });
 
   it("an on-chain key-set change, in a new provider process, and then a values-only change", async () => {
     const target = emu.cvms.find((c) => c.name === "onchain-env-demo");
