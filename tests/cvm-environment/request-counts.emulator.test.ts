@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { type Emulator, startEmulator } from "../../emulator";
+import { useEmulator } from "../support/fixtures";
 import { OneResourceStack, providerFor } from "./helpers/harness";
 
 /**
@@ -9,15 +9,8 @@ import { OneResourceStack, providerFor } from "./helpers/harness";
  */
 describe("CvmEnvironment: API requests per update", function () {
   this.timeout(120_000);
-  let emu: Emulator;
-
-  before(async () => {
-    // Long enough that the first poll, right after the PATCH, always finds the operation running.
-    emu = await startEmulator({ settings: { operationDurationMs: 1_000 } });
-  });
-  after(async () => {
-    await emu?.stop();
-  });
+  // Long enough that the first poll, right after the PATCH, always finds the operation running.
+  const emu = useEmulator({ settings: { operationDurationMs: 1_000 } });
 
   it("an on-chain key-set change, in a new provider process, and then a values-only change", async () => {
     const target = emu.cvms.find((c) => c.name === "onchain-env-demo");
