@@ -1,4 +1,5 @@
 import type { KmsOnChainDetail } from "../api";
+import { apiWith } from "./api-with";
 import type { CvmEnvironmentApi } from "./ports";
 
 /** On-chain KMS details by chain name, kept for the life of one provider (one process). */
@@ -10,14 +11,7 @@ export type KmsOnChainCache = Map<string, Promise<KmsOnChainDetail>>;
  * forgotten, so the next one asks again.
  */
 export function withSharedKmsLookups(api: CvmEnvironmentApi, cache: KmsOnChainCache): CvmEnvironmentApi {
-  return {
-    getCvm: (...args) => api.getCvm(...args),
-    getComposeFile: (...args) => api.getComposeFile(...args),
-    composeFileOfLastDetail: (...args) => api.composeFileOfLastDetail(...args),
-    patchEnvs: (...args) => api.patchEnvs(...args),
-    listOperations: (...args) => api.listOperations(...args),
-    getAppEnvEncryptPubkey: (...args) => api.getAppEnvEncryptPubkey(...args),
-    listCvms: (...args) => api.listCvms(...args),
+  return apiWith(api, {
     getKmsOnChainDetail: (chain) => {
       const known = cache.get(chain);
       if (known) return known;
@@ -28,5 +22,5 @@ export function withSharedKmsLookups(api: CvmEnvironmentApi, cache: KmsOnChainCa
       });
       return lookup;
     },
-  };
+  });
 }
