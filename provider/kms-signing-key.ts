@@ -1,5 +1,6 @@
 import type { CvmKmsInfo, PhalaClient } from "./api";
 import { kmsSigningKeyOnChain } from "./chain";
+import { sameHex } from "./normalize";
 
 /** The chain names `GET /kms/on-chain/{chain}` accepts, by chain id. */
 const ON_CHAIN_KMS_CHAINS: Readonly<Record<number, string>> = { 1: "ethereum", 8453: "base" };
@@ -46,7 +47,7 @@ export async function findKmsSigningKey(
     try {
       const detail = await api.getKmsOnChainDetail(chain);
       const entry = detail.contracts.find(
-        (c) => c.contractAddress.toLowerCase() === kmsContract.toLowerCase() && c.chainId === chainId,
+        (c) => sameHex(c.contractAddress, kmsContract) && c.chainId === chainId,
       );
       if (entry?.k256Pubkey) return { key: entry.k256Pubkey, source: "api-on-chain-list", misses };
       misses.push(`GET /kms/on-chain/${chain} lists no signing key for ${kmsContract} on chain ${chainId}`);

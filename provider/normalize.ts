@@ -43,3 +43,8 @@ export function isUnprefixedAppId(value: string): boolean {
 export function unprefixedAppId(value: string): string {
   return value.replace(/^(?:0x|app_)/i, "").toLowerCase();
 }
+
+/** Whether two hex values (addresses, hashes, calldata) are equal ignoring case; false when the first is absent. */
+export function sameHex(a: string | null | undefined, b: string): boolean {
+  return a?.toLowerCase() === b.toLowerCase();
+}

@@ -1,3 +1,4 @@
+import { sameHex } from "../normalize";
 import { composeHashAddedTopic } from "./abi";
 
 /** The fields of a log (RPC log or receipt log) needed to recognise a `ComposeHashAdded` event. */
@@ -19,8 +20,8 @@ export function isComposeHashAddedLog(
 ): boolean {
   return (
     log.removed !== true &&
-    log.address.toLowerCase() === contract.toLowerCase() &&
-    log.topics[0]?.toLowerCase() === composeHashAddedTopic &&
-    log.data.toLowerCase() === composeHash.toLowerCase()
+    sameHex(log.address, contract) &&
+    sameHex(log.topics[0], composeHashAddedTopic) &&
+    sameHex(log.data, composeHash)
   );
 }

@@ -1,3 +1,4 @@
+import { sameHex } from "../normalize";
 import { composeHashAddedEvent, composeHashPolicy, dstackAppAbi } from "./abi";
 import { isComposeHashAddedLog } from "./compose-hash-log";
 import { describeCause } from "./describe-cause";
@@ -82,9 +83,8 @@ export async function findRegistration(
       return undefined;
     })();
     if (reason === undefined) {
-      const to = receipt.to?.toLowerCase();
-      if (to === params.contract.toLowerCase()) return { transactionHash, blockNumber: receipt.blockNumber };
-      if (to === params.owner.toLowerCase()) {
+      if (sameHex(receipt.to, params.contract)) return { transactionHash, blockNumber: receipt.blockNumber };
+      if (sameHex(receipt.to, params.owner)) {
         ownerIsContract ??= hasCode(context, params.owner);
         if (await ownerIsContract) return { transactionHash, blockNumber: receipt.blockNumber };
       }

@@ -1,3 +1,4 @@
+import { sameHex } from "../normalize";
 import type { ChainContext } from "./rpc-call";
 import { rpcCall } from "./rpc-call";
 
@@ -57,10 +58,8 @@ export async function findPendingTransaction(
   return pool === undefined ? { kind: "hidden", count, latestNonce } : { kind: "other", count };
 }
 
-const same = (a: string | null | undefined, b: string) => a?.toLowerCase() === b.toLowerCase();
-
 function matches(tx: PoolTransaction, query: PendingQuery): boolean {
-  return same(tx.from, query.signer) && same(tx.to, query.to) && same(tx.input, query.data);
+  return sameHex(tx.from, query.signer) && sameHex(tx.to, query.to) && sameHex(tx.input, query.data);
 }
 
 type PoolSection = Record<string, Record<string, PoolTransaction>>;
@@ -92,7 +91,7 @@ async function txpoolOf(
     };
     const own = (section: PoolSection | undefined) =>
       Object.entries(section ?? {})
-        .filter(([address]) => same(address, signer))
+        .filter(([address]) => sameHex(address, signer))
         .map(([, byNonce]) => byNonce);
     return sections({
       pending: Object.assign({}, ...own(content.pending)),

@@ -1,5 +1,6 @@
 import { createPublicClient, defineChain, getAddress, http, isAddress, type TransactionReceipt } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
+import { sameHex } from "../normalize";
 import { redactRpcUrl, rpcUrlSecrets } from "../redact";
 import type { AppWrite } from "./abi";
 import { checkChainId } from "./check-chain-id";
@@ -118,7 +119,7 @@ export async function registerComposeHash(
 
   const owner = await readOwner(context, contract);
   const account = params.privateKey ? privateKeyToAccount(params.privateKey) : undefined;
-  const signerOwns = account !== undefined && account.address.toLowerCase() === owner.toLowerCase();
+  const signerOwns = sameHex(account?.address, owner);
   const deviceAllowed = deviceId === undefined ? true : await isDeviceAllowed(context, contract, deviceId);
   if (deviceAllowed === undefined) {
     progress?.(

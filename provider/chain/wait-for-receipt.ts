@@ -1,4 +1,5 @@
 import type { TransactionReceipt } from "viem";
+import { sameHex } from "../normalize";
 import { isComposeHashAddedLog } from "./compose-hash-log";
 import {
   ComposeHashEventMissingError,
@@ -71,7 +72,7 @@ export function isRegistrationReceipt(
 ): boolean {
   return (
     receipt.status === "success" &&
-    receipt.to?.toLowerCase() === contract.toLowerCase() &&
+    sameHex(receipt.to, contract) &&
     receipt.logs.some((log) => isComposeHashAddedLog(log, contract, composeHash))
   );
 }

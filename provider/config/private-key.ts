@@ -1,9 +1,8 @@
+import { hexDigits } from "../normalize";
 import { PhalaError } from "../phala-error";
 
 /** The order n of secp256k1's group: a private key k is valid when 1 ≤ k < n. */
 const SECP256K1_ORDER = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
-
-const PRIVATE_KEY_HEX = /^(?:0x)?([0-9a-fA-F]{64})$/;
 
 /** Fixed texts: a problem with a key never repeats the key, in any base. */
 export const PRIVATE_KEY_PROBLEMS = {
@@ -13,9 +12,9 @@ export const PRIVATE_KEY_PROBLEMS = {
 
 /** Why a string is not a usable signer key, or `undefined`; surrounding whitespace is ignored. */
 export function privateKeyProblem(value: string): string | undefined {
-  const match = value.trim().match(PRIVATE_KEY_HEX);
-  if (match?.[1] === undefined) return PRIVATE_KEY_PROBLEMS.format;
-  const k = BigInt(`0x${match[1]}`);
+  const digits = hexDigits(value, 32);
+  if (digits === undefined) return PRIVATE_KEY_PROBLEMS.format;
+  const k = BigInt(`0x${digits}`);
   return k >= 1n && k < SECP256K1_ORDER ? undefined : PRIVATE_KEY_PROBLEMS.range;
 }
 
