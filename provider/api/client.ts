@@ -52,6 +52,8 @@ function checkNonNegative(name: string, value: number | undefined, fallback: num
 
 export class PhalaClient {
   readonly #transport: Transport;
+  /** App-compose documents carried by the CVM details this client read, by CVM id. */
+  readonly #composeFiles = new Map<string, AppCompose>();
   /** The API prefix requests go to (never contains credentials). */
   readonly baseUrl: string;
 
@@ -83,8 +85,19 @@ export class PhalaClient {
     });
   }
 
-  getCvm(cvmId: string): Promise<CvmDetail> {
-    return cvms.getCvm(this.#transport, cvmId);
+  async getCvm(cvmId: string): Promise<CvmDetail> {
+    const { detail, composeFile } = await cvms.getCvm(this.#transport, cvmId);
+    if (composeFile) this.#composeFiles.set(detail.id, composeFile);
+    else this.#composeFiles.delete(detail.id);
+    return detail;
+  }
+
+  /**
+   * The compose file that this client's last `getCvm` of the CVM (by the id the detail names) carried,
+   * without a request: as fresh as that detail. `getComposeFile` reads it anew.
+   */
+  composeFileOfLastDetail(cvmId: string): AppCompose | undefined {
+    return this.#composeFiles.get(cvmId);
   }
 
   listCvms(options?: cvms.ListCvmsOptions): Promise<CvmList> {

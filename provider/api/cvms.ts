@@ -6,19 +6,28 @@ import {
   appComposeSchema,
   type CvmDetail,
   type CvmList,
+  composeFileOfDetail,
   cvmDetailSchema,
   cvmListSchema,
 } from "./schemas/cvm";
 import { type CvmOperation, operationsPageSchema } from "./schemas/operations";
 import type { Transport } from "./transport";
 
-export async function getCvm(transport: Transport, cvmId: string): Promise<CvmDetail> {
+export interface CvmDetailRead {
+  readonly detail: CvmDetail;
+  /** The app-compose document the detail carries, untouched (it decides the compose hash). */
+  readonly composeFile?: AppCompose;
+}
+
+export async function getCvm(transport: Transport, cvmId: string): Promise<CvmDetailRead> {
   const response = await transport.request({
     method: "GET",
     path: `/cvms/${cvmPathSegment(cvmId)}`,
     idempotent: true,
   });
-  return parseResponse(cvmDetailSchema, response.body, response.route);
+  const detail = parseResponse(cvmDetailSchema, response.body, response.route);
+  const composeFile = composeFileOfDetail(response.body);
+  return composeFile ? { detail, composeFile } : { detail };
 }
 
 /** The app-compose document exactly as the API returned it (its bytes decide the compose hash). */

@@ -81,7 +81,8 @@ function assertSameTarget(cvm: ResolvedCvm, request: RegistrationRequest): void 
 /**
  * Before anything is signed: the hash the API asks for must be the one the CVM's own compose file
  * yields once `allowed_envs` is the key list being sent (a changed set is sent sorted). Otherwise the
- * signer would approve a compose it has not seen.
+ * signer would approve a compose it has not seen. The compose file the CVM detail carried is tried
+ * first; when it yields another hash (or there was none), `GET /cvms/{id}/compose_file` decides.
  */
 async function verifyComposeHashForKeys(
   api: CvmEnvironmentApi,
@@ -89,8 +90,11 @@ async function verifyComposeHashForKeys(
   envKeys: readonly string[],
   requestedHash: string,
 ): Promise<void> {
-  const composeFile = await api.getComposeFile(cvmId);
-  const computed = composeHash({ ...composeFile, allowed_envs: [...envKeys] });
   const requested = bareHex(requestedHash);
+  const withKeys = (composeFile: Record<string, unknown>) =>
+    composeHash({ ...composeFile, allowed_envs: [...envKeys] });
+  const fromDetail = api.composeFileOfLastDetail(cvmId);
+  if (fromDetail !== undefined && withKeys(fromDetail) === requested) return;
+  const computed = withKeys(await api.getComposeFile(cvmId));
   if (computed !== requested) throw new ComposeHashMismatchError(requested, computed, envKeys);
 }

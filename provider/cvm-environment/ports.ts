@@ -8,6 +8,7 @@ export type CvmEnvironmentApi = Pick<
   PhalaClient,
   | "getCvm"
   | "getComposeFile"
+  | "composeFileOfLastDetail"
   | "patchEnvs"
   | "listOperations"
   | "getAppEnvEncryptPubkey"

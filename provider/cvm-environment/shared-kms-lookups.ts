@@ -13,6 +13,7 @@ export function withSharedKmsLookups(api: CvmEnvironmentApi, cache: KmsOnChainCa
   return {
     getCvm: (...args) => api.getCvm(...args),
     getComposeFile: (...args) => api.getComposeFile(...args),
+    composeFileOfLastDetail: (...args) => api.composeFileOfLastDetail(...args),
     patchEnvs: (...args) => api.patchEnvs(...args),
     listOperations: (...args) => api.listOperations(...args),
     getAppEnvEncryptPubkey: (...args) => api.getAppEnvEncryptPubkey(...args),

@@ -29,6 +29,7 @@ describe("CvmEnvironment after an interrupted run (emulator)", function () {
           const interrupted: CvmEnvironmentApi = {
             getCvm: (...args) => api.getCvm(...args),
             getComposeFile: (...args) => api.getComposeFile(...args),
+            composeFileOfLastDetail: (...args) => api.composeFileOfLastDetail(...args),
             listOperations: (...args) => api.listOperations(...args),
             getAppEnvEncryptPubkey: (...args) => api.getAppEnvEncryptPubkey(...args),
             getKmsOnChainDetail: (...args) => api.getKmsOnChainDetail(...args),

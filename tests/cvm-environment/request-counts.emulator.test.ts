@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
+import { createPublicClient, http } from "viem";
+import { ComposeHashMismatchError } from "../../provider/cvm-environment/errors";
 import { useEmulator } from "../support/fixtures";
-import { OneResourceStack, providerFor } from "./helpers/harness";
+import { OneResourceStack, providerFor, providerWithApi } from "./helpers/harness";
 
 /**
  * The API requests one update makes, by kind, counted by the emulator. The provider's sleep waits for
@@ -38,7 +40,7 @@ describe("CvmEnvironment: API requests per update", function () {
       "GET /cvms/{id}/operations": 4,
       "GET /kms/on-chain/{chain}": 1,
       "GET /kms/{kms}/pubkey/{app_id}": 1,
-      "GET /cvms/{id}/compose_file": 1,
+      // The compose hash is checked against the compose file the CVM detail carried.
       "PATCH /cvms/{id}/envs": 2,
     });
 
@@ -54,5 +56,46 @@ describe("CvmEnvironment: API requests per update", function () {
     });
     assert.deepEqual(emu.inspectCvm(target.id).env, { A: "1", B: "2b", C: "3" });
     await stack.destroy();
+  });
+
+  describe("the compose hash check when the detail's compose file yields another hash", () => {
+    const onchain = () => {
+      const found = emu.cvms.find((c) => c.name === "onchain-env-demo");
+      assert.ok(found);
+      return found;
+    };
+    const withDetailCompose = (composeFile: (real: Record<string, unknown>) => Record<string, unknown>) =>
+      providerWithApi(emu, (client) => ({
+        composeFileOfLastDetail: (cvmId) => {
+          const real = client.composeFileOfLastDetail(cvmId);
+          return real && composeFile(real);
+        },
+      }));
+
+    it("reads the compose file and goes on when that one yields the hash", async () => {
+      const { provider } = await withDetailCompose((real) => ({ ...real, name: "not what the CVM runs" }));
+      const stack = new OneResourceStack(provider);
+      emu.resetRequests();
+      await stack.up({ cvmId: onchain().id, env: { ONLY: "1" }, adoptExistingEnv: true });
+      assert.equal(emu.requestCounts()["GET /cvms/{id}/compose_file"], 1);
+      assert.deepEqual(emu.inspectCvm(onchain().id).env, { ONLY: "1" });
+      await stack.destroy();
+    });
+
+    it("refuses to sign when neither compose file yields the hash", async () => {
+      const { provider } = await providerWithApi(emu, (client) => ({
+        composeFileOfLastDetail: () => undefined,
+        getComposeFile: async (cvmId) => ({ ...(await client.getComposeFile(cvmId)), name: "tampered" }),
+      }));
+      const stack = new OneResourceStack(provider);
+      const chain = createPublicClient({ transport: http(emu.chain.rpcUrl) });
+      const nonce = () => chain.getTransactionCount({ address: emu.appOwner.address });
+      const before = await nonce();
+      await assert.rejects(
+        stack.up({ cvmId: onchain().id, env: { ONLY: "1", OTHER: "2" }, adoptExistingEnv: true }),
+        ComposeHashMismatchError,
+      );
+      assert.equal(await nonce(), before, "nothing was signed");
+    });
   });
 });

@@ -192,3 +192,20 @@ export const appComposeSchema = z.looseObject({
   allowed_envs: z.array(z.string()).optional(),
   docker_compose_file: z.string().optional(),
 });
+
+/**
+ * The app-compose document a CVM detail carries in `compose_file` (an object, or JSON text in some
+ * versions), untouched like `GET /cvms/{id}/compose_file`'s; undefined when it carries none.
+ */
+export function composeFileOfDetail(body: unknown): AppCompose | undefined {
+  const file = z.object({ compose_file: z.unknown() }).safeParse(body).data?.compose_file;
+  let document: unknown = file;
+  if (typeof file === "string") {
+    try {
+      document = JSON.parse(file);
+    } catch {
+      return undefined;
+    }
+  }
+  return appComposeSchema.safeParse(document).success ? (document as AppCompose) : undefined;
+}

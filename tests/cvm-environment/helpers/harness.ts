@@ -98,6 +98,7 @@ export const apiWith = (
 ): CvmEnvironmentApi => ({
   getCvm: (...args) => client.getCvm(...args),
   getComposeFile: (...args) => client.getComposeFile(...args),
+  composeFileOfLastDetail: (...args) => client.composeFileOfLastDetail(...args),
   listOperations: (...args) => client.listOperations(...args),
   getAppEnvEncryptPubkey: (...args) => client.getAppEnvEncryptPubkey(...args),
   getKmsOnChainDetail: (...args) => client.getKmsOnChainDetail(...args),
