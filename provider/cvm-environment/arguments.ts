@@ -5,7 +5,7 @@ import { CvmEnvironmentError } from "./errors";
  * An argument the engine handed to an entry point that does not have the shape of this resource's
  * inputs or state. Names the paths and zod's fixed messages, never a value.
  */
-class InvalidArgumentError extends CvmEnvironmentError {
+class InvalidResourceArgumentError extends CvmEnvironmentError {
   constructor(what: string, error: z.ZodError) {
     const problems = error.issues.map(
       (issue) => `${issue.path.map(String).join(".") || what}: ${issue.message}`,
@@ -18,5 +18,5 @@ class InvalidArgumentError extends CvmEnvironmentError {
 export function parseArgument<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const parsed = schema.safeParse(value ?? {});
   if (parsed.success) return parsed.data;
-  throw new InvalidArgumentError(what, parsed.error);
+  throw new InvalidResourceArgumentError(what, parsed.error);
 }

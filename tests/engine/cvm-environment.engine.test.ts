@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { CvmEnvironment } from "pulumi-phala";
 import { createPublicClient, http } from "viem";
 import { foundry } from "viem/chains";
-import { dstackAppAbi, type Emulator, type SeededCvm, startEmulator } from "../../emulator";
+import { dstackAppAbi, type SeededCvm } from "../../emulator";
+import { useEmulator } from "../support/fixtures";
 import {
   cvmEnvironmentSteps,
   emulatorStack,
@@ -28,7 +29,7 @@ const secret = (label: string) => `${label}-${randomBytes(8).toString("hex")}`;
 describe("engine: CvmEnvironment on the real pulumi CLI (Automation API, inline programs)", function () {
   this.timeout(600_000);
 
-  let emulator: Emulator;
+  const emulator = useEmulator({ settings: { operationDurationMs: 150 } });
   let web: SeededCvm;
   let worker: SeededCvm;
   let multisig: SeededCvm;
@@ -82,7 +83,6 @@ describe("engine: CvmEnvironment on the real pulumi CLI (Automation API, inline 
 
   before(async function () {
     providePulumiCli(this);
-    emulator = await startEmulator({ settings: { operationDurationMs: 150 } });
     const find = (name: string) => {
       const cvm = emulator.cvms.find((c) => c.name === name);
       if (!cvm) throw new Error(`emulator has no seed ${name}`);
@@ -96,7 +96,6 @@ describe("engine: CvmEnvironment on the real pulumi CLI (Automation API, inline 
 
   after(async () => {
     await engine?.dispose();
-    await emulator?.stop();
   });
 
   it("1. up creates the environment on the Phala-KMS CVM; the CVM holds exactly the declared env", async () => {

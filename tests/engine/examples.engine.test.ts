@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { type Emulator, startEmulator } from "../../emulator";
+import type { Emulator } from "../../emulator";
 import { pulumiSession } from "../../scripts/engine/pulumi-session";
 import { sharedWorkspace } from "../../scripts/engine/workspace";
+import { useEmulator } from "../support/fixtures";
 import { providePulumiCli, REPO_ROOT } from "./engine-fixture";
 
 const EXAMPLES = join(REPO_ROOT, "examples");
@@ -57,15 +58,10 @@ function exampleRun(example: string, emulator: Emulator): ExampleRun {
 
 describe("engine: every program in examples/ runs as a project with the CLI (tarball install)", function () {
   this.timeout(600_000);
-  let emulator: Emulator;
+  const emulator = useEmulator({ settings: { operationDurationMs: 150 } });
 
   before(async function () {
     providePulumiCli(this);
-    emulator = await startEmulator({ settings: { operationDurationMs: 150 } });
-  });
-
-  after(async () => {
-    await emulator?.stop();
   });
 
   const examples = readdirSync(EXAMPLES, { withFileTypes: true })

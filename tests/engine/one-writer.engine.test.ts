@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { CvmEnvironment, type CvmEnvironmentArgs } from "pulumi-phala";
-import { type Emulator, startEmulator } from "../../emulator";
+import { useEmulator } from "../support/fixtures";
 import {
   cvmEnvironmentSteps,
   emulatorStack,
@@ -19,7 +19,7 @@ type Engine = Awaited<ReturnType<typeof emulatorStack>>;
 describe("engine: one writer per CVM, no 404 taken for deletion, no replacement for an alias", function () {
   this.timeout(600_000);
 
-  let emulator: Emulator;
+  const emulator = useEmulator({ settings: { operationDurationMs: 150 } });
   let cvm: { id: string; name: string; app_id: string };
   const args: Record<"a" | "b", CvmEnvironmentArgs> = {
     a: { cvmId: "", env: {} },
@@ -46,7 +46,6 @@ describe("engine: one writer per CVM, no 404 taken for deletion, no replacement 
 
   before(async function () {
     providePulumiCli(this);
-    emulator = await startEmulator({ settings: { operationDurationMs: 150 } });
     cvm = await emulator.createCvm({ name: "one-writer-engine", kms: "phala" });
     for (const name of ["a", "b"] as const) {
       engines[name] = await emulatorStack(emulator, `writer-${name}`, async () => {
@@ -57,7 +56,6 @@ describe("engine: one writer per CVM, no 404 taken for deletion, no replacement 
   });
   after(async () => {
     for (const e of Object.values(engines)) await e?.dispose();
-    await emulator?.stop();
   });
 
   const first = value("a");

@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { type Emulator, type SeededCvm, startEmulator } from "../../emulator";
+import type { SeededCvm } from "../../emulator";
 import { type PulumiSession, pulumiSession } from "../../scripts/engine/pulumi-session";
 import { sharedWorkspace } from "../../scripts/engine/workspace";
+import { useEmulator } from "../support/fixtures";
 import { providePulumiCli, REPO_ROOT } from "./engine-fixture";
 import { normalizeCliText } from "./normalize-cli-text";
 
@@ -61,8 +62,18 @@ const keyLines = (text: string) =>
 
 describe("engine: `pulumi preview --diff` text (CLI, tarball install)", function () {
   this.timeout(600_000);
-  let emulator: Emulator;
   let session: PulumiSession;
+  // Declared before the emulator fixture: mocha runs after hooks in declaration order, and the
+  // stacks are destroyed against the emulator.
+  after(async () => {
+    if (session) {
+      for (const name of ["phala", "onchain"]) {
+        await session.run(["destroy", "-s", name, "--yes", "--skip-preview"], { allowFailure: true });
+      }
+      session.dispose();
+    }
+  });
+  const emulator = useEmulator({ settings: { operationDurationMs: 150 } });
 
   const stack = async (name: string, cvm: SeededCvm, env: Env) => {
     await session.run(["stack", "init", name]);
@@ -75,7 +86,6 @@ describe("engine: `pulumi preview --diff` text (CLI, tarball install)", function
 
   before(async function () {
     providePulumiCli(this);
-    emulator = await startEmulator({ settings: { operationDurationMs: 150 } });
     const workspace = await sharedWorkspace(join(REPO_ROOT, "examples", "cvm-environment"));
     session = pulumiSession(workspace.addProject(join(__dirname, "fixtures", "preview-text")), {
       PHALA_CLOUD_API_PREFIX: emulator.apiUrl,
@@ -90,16 +100,6 @@ describe("engine: `pulumi preview --diff` text (CLI, tarball install)", function
     };
     await stack("phala", seed("phala-env-demo"), PHALA_BASE);
     await stack("onchain", seed("onchain-env-demo"), CHAIN_BASE);
-  });
-
-  after(async () => {
-    if (session) {
-      for (const name of ["phala", "onchain"]) {
-        await session.run(["destroy", "-s", name, "--yes", "--skip-preview"], { allowFailure: true });
-      }
-      session.dispose();
-    }
-    await emulator?.stop();
   });
 
   const check = (stackName: string, base: Env, cases: Case[]) => {

@@ -3,16 +3,17 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { CvmEnvironment } from "pulumi-phala";
 import { createPublicClient, getAddress, http } from "viem";
-import { type Emulator, type SeededCvm, startEmulator } from "../../emulator";
+import type { SeededCvm } from "../../emulator";
 import { executeSafeTransaction, safeAbi } from "../../emulator/chain/safe";
 import { callsOfBatch, safeTransactionFor } from "../../emulator/chain/safe-transaction";
 import { safeBatchFileSchema } from "../../provider/owner-action/safe-batch";
+import { useEmulator } from "../support/fixtures";
 import { emulatorStack, providePulumiCli } from "./engine-fixture";
 
 describe("engine: an app owned by a 2-of-3 Safe, from `pulumi up` to the owners' signatures and back", function () {
   this.timeout(600_000);
 
-  let emulator: Emulator;
+  const emulator = useEmulator({ settings: { operationDurationMs: 150 } });
   let engine: Awaited<ReturnType<typeof emulatorStack>>;
   let multisig: SeededCvm;
   let env: Record<string, string> = {};
@@ -21,7 +22,6 @@ describe("engine: an app owned by a 2-of-3 Safe, from `pulumi up` to the owners'
 
   before(async function () {
     providePulumiCli(this);
-    emulator = await startEmulator({ settings: { operationDurationMs: 150 } });
     const found = emulator.cvms.find((c) => c.name === "multisig-env-demo");
     assert.ok(found);
     multisig = found;
@@ -34,7 +34,6 @@ describe("engine: an app owned by a 2-of-3 Safe, from `pulumi up` to the owners'
 
   after(async () => {
     await engine?.dispose();
-    await emulator?.stop();
   });
 
   it("up stops with the batch file; two owners sign the Safe transaction from it; up completes with no transaction of the signer", async () => {

@@ -9,7 +9,9 @@ export type Stoppable = { stop(): Promise<void> };
  * A resource of the calling suite: `start` runs in a `before` hook (`beforeEach` with `per: "test"`,
  * for a fresh one in every test) and the resource is stopped in the matching `after` hook. The value
  * returned stands for the running resource inside tests and hooks; using it while the suite is being
- * declared, before the hook ran, throws.
+ * declared, before the hook ran, throws. Mocha runs hooks in declaration order: a suite's `before`
+ * declared after this call finds the resource running, and an `after` that still needs it is declared
+ * before this call.
  */
 export function useStarted<T extends Stoppable>(
   what: string,
