@@ -33,7 +33,11 @@ export async function resolveEnvPublicKey(
   const kms = kmsInfo?.slug ?? kmsInfo?.id ?? cvm.kmsType;
   const onChain = cvm.chainId !== undefined;
   const lookup: KmsSigningKeyLookup = onChain
-    ? await findKmsSigningKey(ctx.api, cvm.detail, ctx.signer.rpcUrl ?? kmsInfo?.rpcEndpoint)
+    ? await findKmsSigningKey(
+        { getKmsOnChainDetail: ctx.kmsOnChainDetail },
+        cvm.detail,
+        ctx.signer.rpcUrl ?? kmsInfo?.rpcEndpoint,
+      )
     : { ...(kmsInfo?.k256Pubkey ? { key: kmsInfo.k256Pubkey } : {}), misses: [] };
   const { key: kmsPublicKey, misses: lookups } = lookup;
   if (lookup.source === "dstack-kms-contract") {

@@ -42,6 +42,8 @@ export interface FlowTiming {
 /** Everything one create/update/delete/read needs to talk to the world. */
 export interface FlowContext {
   readonly api: CvmEnvironmentApi;
+  /** `GET /kms/on-chain/{chain}` through `api`, asked once per chain for the whole provider. */
+  readonly kmsOnChainDetail: CvmEnvironmentApi["getKmsOnChainDetail"];
   readonly registerComposeHash: RegisterComposeHash;
   readonly signer: Signer;
   readonly report: (message: string) => void;

@@ -3,7 +3,7 @@ import { lazyModule } from "../lazy-module";
 import { DEFAULT_OWNER_ACTION_DIR, writeBatchFile } from "../owner-action/write-batch-file";
 import type { FlowLimits } from "./plan";
 import type { CvmEnvironmentApi, FlowContext, FlowTiming, RegisterComposeHash } from "./ports";
-import { type KmsOnChainCache, withSharedKmsLookups } from "./shared-kms-lookups";
+import { type KmsOnChainCache, sharedKmsLookups } from "./shared-kms-lookups";
 
 export interface ProviderOptions {
   /** Environment variable fallbacks; default `process.env`. */
@@ -79,8 +79,10 @@ export class ProviderRuntime {
     const { cvmId } = perResource;
     const report = cvmId ? (message: string) => baseReport(`${cvmId}: ${message}`) : baseReport;
     const createApi = this.options.createApi ?? apiFor;
+    const api = createApi(this.settings, report);
     return {
-      api: withSharedKmsLookups(createApi(this.settings, report), this.kmsOnChain),
+      api,
+      kmsOnChainDetail: sharedKmsLookups(api, this.kmsOnChain),
       registerComposeHash: this.options.registerComposeHash ?? registerComposeHash,
       signer: signerFor(this.settings, perResource),
       report,

@@ -6,7 +6,6 @@ import { isDeepStrictEqual } from "node:util";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { Emulator } from "../../../emulator";
 import { createCvmEnvironmentProvider, type ProviderOptions } from "../../../provider";
-import { apiWith } from "../../../provider/cvm-environment/api-with";
 import { DEFAULT_FLOW_LIMITS } from "../../../provider/cvm-environment/plan";
 import type { CvmEnvironmentApi } from "../../../provider/cvm-environment/ports";
 import { apiFor } from "../../../provider/cvm-environment/session";
@@ -93,7 +92,20 @@ export const patchCount = (emulator: Emulator): number =>
   emulator.requests().filter((r) => r.method === "PATCH" && /\/envs$/.test(r.path)).length;
 
 /** `client` with some of its calls replaced, e.g. to reshape an answer or to record what is sent. */
-export { apiWith };
+export const apiWith = (
+  client: CvmEnvironmentApi,
+  overrides: Partial<CvmEnvironmentApi>,
+): CvmEnvironmentApi => ({
+  getCvm: (...args) => client.getCvm(...args),
+  getComposeFile: (...args) => client.getComposeFile(...args),
+  composeFileOfLastDetail: (...args) => client.composeFileOfLastDetail(...args),
+  listOperations: (...args) => client.listOperations(...args),
+  getAppEnvEncryptPubkey: (...args) => client.getAppEnvEncryptPubkey(...args),
+  getKmsOnChainDetail: (...args) => client.getKmsOnChainDetail(...args),
+  listCvms: (...args) => client.listCvms(...args),
+  patchEnvs: (...args) => client.patchEnvs(...args),
+  ...overrides,
+});
 
 /** `providerFor` with the production client, some of whose calls `overrides` replaces. */
 export const providerWithApi = (
