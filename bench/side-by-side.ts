@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { addComposeHash, createClient, encryptEnvVars } from "@phala/cloud";
@@ -9,8 +10,10 @@ import { createCvmEnvironmentProvider } from "../provider";
 import { pulumiSession } from "../scripts/engine/pulumi-session";
 import { createWorkspace, type Workspace } from "../scripts/engine/workspace";
 
-/** How many on-chain CVMs get a key-set change per run. */
-const COUNTS = [1, 5, 20] as const;
+/** How many on-chain CVMs get a key-set change per run; `BENCH_CVM_COUNTS=20` (comma-separated) picks some. */
+const COUNTS = (process.env.BENCH_CVM_COUNTS ?? "1,5,20").split(",").map(Number);
+/** The CLI's default `--parallel`: 4 resource operations per CPU (`PULUMI_PARALLEL` overrides it). */
+const CLI_DEFAULT_PARALLEL = availableParallelism() * 4;
 /** The official CLI polls the CVM every 2 s while an update is applied (phala-api.md §3.6). */
 const CLI_POLL_MS = 2_000;
 const ENV = { LOG_LEVEL: "info", FEATURE: "on" };
@@ -49,13 +52,18 @@ async function compare(workspace: Workspace, project: string, n: number, blockTi
       await providerDirect(emulator, n),
       await providerThroughCli(emulator, n, projectDir),
     ];
+    // More resources than the CLI runs at once by default: also as a user who raises it would run it.
+    if (n > CLI_DEFAULT_PARALLEL) {
+      const parallelDir = workspace.addProject(project, `bench-${n}-${blockTime ?? 0}-parallel`);
+      sides.push(await providerThroughCli(emulator, n, parallelDir, ["--parallel", String(n)]));
+    }
     const mining = blockTime === undefined ? "instant mining" : `${blockTime} s blocks`;
     const opMs = emulator.settings().operationDurationMs;
     console.log(`\n${n} on-chain CVM(s), key-set change, ${mining}, emulator operation ${opMs} ms`);
     const base = sides[0]?.ms ?? 1;
     for (const side of sides) {
       console.log(
-        `  ${side.label.padEnd(48)} ${side.ms.toFixed(0).padStart(6)} ms  ×${(side.ms / base).toFixed(2)}` +
+        `  ${side.label.padEnd(58)} ${side.ms.toFixed(0).padStart(6)} ms  ×${(side.ms / base).toFixed(2)}` +
           `   API requests ${String(side.requests).padStart(3)}   ${side.transactions} tx`,
       );
     }
@@ -129,8 +137,13 @@ async function sdkLoop(emulator: Emulator, n: number): Promise<Side> {
 }
 
 /** `pulumi up` of a project with one CvmEnvironment per CVM (CLI, language host, program, provider host). */
-async function providerThroughCli(emulator: Emulator, n: number, projectDir: string): Promise<Side> {
-  const ids = await onchainCvms(emulator, "cli", n);
+async function providerThroughCli(
+  emulator: Emulator,
+  n: number,
+  projectDir: string,
+  upArgs: string[] = [],
+): Promise<Side> {
+  const ids = await onchainCvms(emulator, `cli${upArgs.length}`, n);
   const session = pulumiSession(projectDir);
   const pulumi = async (args: string[]) => {
     const result = await session.run(args);
@@ -147,8 +160,10 @@ async function providerThroughCli(emulator: Emulator, n: number, projectDir: str
       ["env", JSON.stringify(ENV)],
     ];
     for (const [key, value] of config) await pulumi(["config", "set", key, value]);
-    return await measureSide(emulator, "provider through the pulumi CLI (pulumi up)", () =>
-      pulumi(["up", "--yes", "--skip-preview"]),
+    return await measureSide(
+      emulator,
+      `provider through the pulumi CLI (pulumi up${["", ...upArgs].join(" ")})`,
+      () => pulumi(["up", "--yes", "--skip-preview", ...upArgs]),
     );
   } finally {
     session.dispose();
