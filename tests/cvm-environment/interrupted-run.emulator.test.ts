@@ -1,10 +1,9 @@
 import assert from "node:assert/strict";
 import { registerComposeHash } from "../../provider/chain";
 import { ForeignWriteError } from "../../provider/cvm-environment/foreign-writes";
-import type { CvmEnvironmentApi } from "../../provider/cvm-environment/ports";
 import { apiFor } from "../../provider/cvm-environment/session";
 import { useEmulator } from "../support/fixtures";
-import { OneResourceStack, providerFor } from "./helpers/harness";
+import { apiWith, OneResourceStack, providerFor } from "./helpers/harness";
 
 /** `pulumi up` killed after the API accepted phase 2: state still holds the old outputs, the CVM the new keys. */
 describe("CvmEnvironment after an interrupted run (emulator)", function () {
@@ -26,14 +25,7 @@ describe("CvmEnvironment after an interrupted run (emulator)", function () {
         },
         createApi: (settings, report) => {
           const api = apiFor(settings, report);
-          const interrupted: CvmEnvironmentApi = {
-            getCvm: (...args) => api.getCvm(...args),
-            getComposeFile: (...args) => api.getComposeFile(...args),
-            composeFileOfLastDetail: (...args) => api.composeFileOfLastDetail(...args),
-            listOperations: (...args) => api.listOperations(...args),
-            getAppEnvEncryptPubkey: (...args) => api.getAppEnvEncryptPubkey(...args),
-            getKmsOnChainDetail: (...args) => api.getKmsOnChainDetail(...args),
-            listCvms: (...args) => api.listCvms(...args),
+          return apiWith(api, {
             patchEnvs: async (cvmId, body) => {
               const accepted = await api.patchEnvs(cvmId, body);
               if (killAfterPhase2 && body.transactionHash !== undefined) {
@@ -42,8 +34,7 @@ describe("CvmEnvironment after an interrupted run (emulator)", function () {
               }
               return accepted;
             },
-          };
-          return interrupted;
+          });
         },
       },
     );
