@@ -15,5 +15,4 @@ export { MissingApiKeyError } from "../provider/config/missing-api-key-error";
 export { PhalaError } from "../provider/phala-error";
 export type { CvmEnvironmentArgs } from "./cvm-environment/args";
 export { CvmEnvironment } from "./cvm-environment/cvm-environment";
-export { UncarriableEnvKeyError } from "./cvm-environment/env-keys-carried";
 export * from "./functions";

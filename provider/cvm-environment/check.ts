@@ -5,8 +5,8 @@ import { parseArgument } from "./arguments";
 import { carryEnvRevisions, deriveEnvRevisions } from "./env-revisions";
 import { type PreviewInputs, PreviewInputsSchema, type ProgramInputs, ProgramInputsSchema } from "./inputs";
 import { type CvmEnvironmentInputs, INPUT_NAMES, SECRET_NAMES } from "./properties";
+import { fromPropertyKey, toPropertyKey, withPropertyKeys } from "./property-keys";
 import { structSafe } from "./struct-safe";
-import { UNCARRIABLE_KEYS, UNCARRIABLE_PROBLEM } from "./uncarriable-keys";
 import { isUnknown, UNKNOWN, type Unknown } from "./unknown";
 
 type Props = Record<string, unknown>;
@@ -16,6 +16,12 @@ const asRecord = (value: unknown): Props | undefined =>
 
 const withoutNulls = (props: Props): Props =>
   Object.fromEntries(Object.entries(props).filter(([key, value]) => value !== null && !key.startsWith("__")));
+
+/** Before anything parses `env` into a new map (which would drop a `__proto__` key): its property keys. */
+const withCarriedEnvKeys = (props: Props): Props => {
+  const env = asRecord(props.env);
+  return env ? { ...props, env: withPropertyKeys(env) } : props;
+};
 
 const failuresOf = (error: z.ZodError): CheckFailure[] => flatten(error.issues, []);
 
@@ -65,7 +71,7 @@ const reportableInputs = (raw: Props): CvmEnvironmentInputs =>
  */
 export function checkCvmEnvironment(olds: unknown, news: unknown): CheckResult<CvmEnvironmentInputs> {
   const previous = parseArgument(PreviewInputsSchema, olds, "check's previous inputs");
-  const raw = withoutNulls(asRecord(news) ?? {});
+  const raw = withCarriedEnvKeys(withoutNulls(asRecord(news) ?? {}));
   const parsed = ProgramInputsSchema.safeParse(raw);
   if (!parsed.success) return { inputs: reportableInputs(raw), failures: failuresOf(parsed.error) };
 
@@ -109,7 +115,10 @@ function plainEnvRevisions(
   const env = inputs.env;
   if (env === undefined || isUnknown(env)) return { envRevisions: UNKNOWN };
   const problems = envProblems(
-    Object.entries(env).map(([key, value]) => ({ key, value: isUnknown(value) ? "" : value })),
+    Object.entries(env).map(([key, value]) => ({
+      key: fromPropertyKey(key),
+      value: isUnknown(value) ? "" : value,
+    })),
   );
   if (problems.length > 0) return { failures: problems.map(envFailure("env")) };
   return { envRevisions: deriveEnvRevisions(env, asRecord(previous.env), asRecord(previous.envRevisions)) };
@@ -123,14 +132,9 @@ function preEncryptedRevisions(
   if (keys === undefined || isUnknown(keys) || keys.some(isUnknown)) {
     return { envRevisions: UNKNOWN };
   }
-  const problems = [
-    ...envProblems(keys.map((key) => ({ key, value: "" }))),
-    ...keys
-      .filter((key) => UNCARRIABLE_KEYS.includes(key))
-      .map((key) => ({ key, problem: UNCARRIABLE_PROBLEM })),
-  ];
+  const problems = envProblems(keys.map((key) => ({ key, value: "" })));
   if (problems.length > 0) return { failures: problems.map(envFailure("envKeys")) };
-  return { envRevisions: carryEnvRevisions(keys, asRecord(previous.envRevisions)) };
+  return { envRevisions: carryEnvRevisions(keys.map(toPropertyKey), asRecord(previous.envRevisions)) };
 }
 
 const envFailure =

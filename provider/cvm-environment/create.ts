@@ -1,6 +1,7 @@
 import type { CreateResult } from "@pulumi/pulumi/dynamic";
 import { applyAndWait } from "./apply-and-wait";
 import { parseArgument } from "./arguments";
+import { envKeysOf } from "./env-revisions";
 import { AdoptionRefusedError } from "./errors";
 import { applyOptionsOf, CheckedInputsSchema } from "./inputs";
 import { buildOutputs, type CvmEnvironmentOutputs } from "./outputs";
@@ -20,7 +21,7 @@ export async function createCvmEnvironment(
   // Pulumi cannot import dynamic resources, so creating on a CVM that already has an environment is
   // the adoption path; it must never silently drop keys the CVM already allows.
   const existing = await currentAllowedEnvs(ctx.api, cvm);
-  const declared = new Set(Object.keys(inputs.envRevisions));
+  const declared = new Set(envKeysOf(inputs.envRevisions));
   const dropped = existing.filter((key) => !declared.has(key)).sort();
   if (dropped.length > 0 && !options.adoptExistingEnv)
     throw new AdoptionRefusedError(cvm.canonicalId, dropped);

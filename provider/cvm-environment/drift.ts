@@ -1,4 +1,5 @@
 import type { CheckedInputs } from "./properties";
+import { toPropertyKey } from "./property-keys";
 
 /**
  * Refresh: the CVM's allowed keys are the truth about which keys exist; values cannot be read back
@@ -10,7 +11,7 @@ export function driftedInputs(
   inputs: Partial<CheckedInputs>,
   allowedKeys: readonly string[],
 ): Partial<CheckedInputs> | undefined {
-  const actual = [...new Set(allowedKeys)].sort();
+  const actual = [...new Set(allowedKeys.map(toPropertyKey))].sort();
   const revisions = inputs.envRevisions ?? {};
   const recorded = Object.keys(revisions).sort();
   if (actual.length === recorded.length && actual.every((key, i) => key === recorded[i])) return undefined;

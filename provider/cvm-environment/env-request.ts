@@ -2,8 +2,10 @@ import type { PatchEnvsBody } from "../api";
 import { encryptEnv } from "../crypto";
 import { bareHex } from "../normalize";
 import { type EnvPublicKey, resolveEnvPublicKey } from "./env-public-key";
+import { envKeysOf } from "./env-revisions";
 import type { CheckedInputs } from "./inputs";
 import type { FlowContext } from "./ports";
+import { fromPropertyKey } from "./property-keys";
 import { currentAllowedEnvs, type ResolvedCvm } from "./resolve-cvm";
 
 /**
@@ -33,14 +35,16 @@ export async function buildEnvRequest(
   allowUnverifiedEnvPublicKey: boolean,
 ): Promise<BuiltEnvRequest> {
   if (source.encryptedEnv !== undefined) {
-    const envKeys = await keysToSend(ctx, cvm, Object.keys(source.envRevisions));
+    const envKeys = await keysToSend(ctx, cvm, envKeysOf(source.envRevisions));
     return { request: { encryptedEnv: bareHex(source.encryptedEnv), envKeys } };
   }
-  const env = source.env ?? {};
+  const values = new Map(
+    Object.entries(source.env ?? {}).map(([key, value]) => [fromPropertyKey(key), value]),
+  );
   const envPublicKey = await resolveEnvPublicKey(ctx, cvm, allowUnverifiedEnvPublicKey);
-  const envKeys = await keysToSend(ctx, cvm, Object.keys(env));
+  const envKeys = await keysToSend(ctx, cvm, [...values.keys()]);
   const encryptedEnv = encryptEnv(
-    envKeys.map((key) => ({ key, value: env[key] as string })),
+    envKeys.map((key) => ({ key, value: values.get(key) as string })),
     envPublicKey.bytes,
   );
   return { request: { encryptedEnv, envKeys }, envPublicKey };

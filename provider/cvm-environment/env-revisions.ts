@@ -1,3 +1,4 @@
+import { fromPropertyKey } from "./property-keys";
 import { isUnknown, UNKNOWN, type Unknown } from "./unknown";
 
 type EnvRevisions = Record<string, number>;
@@ -46,6 +47,6 @@ export function carryEnvRevisions(
   return revisions;
 }
 
-/** The environment's keys, sorted: the `envKeys` output, derived from the revisions map. */
+/** The environment's keys, sorted: the `envKeys` output, derived from the revisions map (keyed by property key). */
 export const envKeysOf = (revisions: Readonly<Record<string, unknown>>): string[] =>
-  Object.keys(revisions).sort();
+  Object.keys(revisions).map(fromPropertyKey).sort();

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { checkCvmEnvironment } from "../../provider/cvm-environment/check";
+import { envKeysOf } from "../../provider/cvm-environment/env-revisions";
 import { UNKNOWN } from "../../provider/cvm-environment/unknown";
 
 const SECRET = "s3cr3t-value-do-not-leak";
@@ -184,12 +185,23 @@ describe("CvmEnvironment check", () => {
     ok({}, { cvmId: CVM, env: {}, __provider: "text", __other: 1 });
   });
 
-  it("pre-encrypted keys: __proto__ (valid for the guest) is reported, since a property map would drop it", () => {
-    const result = checkCvmEnvironment({}, { cvmId: CVM, encryptedEnv: "00ff", envKeys: ["A", "__proto__"] });
-    assert.deepEqual(failedPaths(result), ["envKeys"]);
-    assert.match(
-      result.failures?.[0]?.reason ?? "",
-      /"__proto__" cannot be passed through Pulumi's property maps/,
+  it("__proto__ (valid for the guest) is kept under its escaped property key, in both modes", () => {
+    const escaped = "__proto__\u200b";
+    const preEncrypted = checkCvmEnvironment(
+      {},
+      { cvmId: CVM, encryptedEnv: "00ff", envKeys: ["A", "__proto__"] },
     );
+    assert.deepEqual(preEncrypted.failures ?? [], []);
+    assert.deepEqual(preEncrypted.inputs?.envRevisions, { A: 1, [escaped]: 1 });
+
+    // Through the SDK the key arrives escaped; a direct caller may still hand over the name itself.
+    const env = JSON.parse('{"__proto__": "v", "A": "1"}') as Record<string, string>;
+    for (const given of [env, { [escaped]: "v", A: "1" }]) {
+      const plain = checkCvmEnvironment({}, { cvmId: CVM, env: given });
+      assert.deepEqual(plain.failures ?? [], []);
+      assert.deepEqual(plain.inputs?.envRevisions, { A: 1, [escaped]: 1 });
+      assert.deepEqual(plain.inputs?.env, { A: "1", [escaped]: "v" });
+    }
+    assert.deepEqual(envKeysOf({ A: 1, [escaped]: 1 }), ["A", "__proto__"]);
   });
 });

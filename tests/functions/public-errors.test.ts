@@ -9,7 +9,6 @@ describe("the package entry's error classes", () => {
     sdk.NetworkError,
     sdk.MissingApiKeyError,
     sdk.EnvPublicKeySignatureError,
-    sdk.UncarriableEnvKeyError,
   ];
 
   for (const ctor of documented) {

@@ -338,6 +338,18 @@ describe("CvmEnvironment through the real dynamic-provider host (gRPC)", functio
     });
   });
 
+  describe("An env key named __proto__", () => {
+    it("reaches the CVM: carried under its escaped property key (as the SDK sends it), sent as itself", async () => {
+      const escaped = "__proto__\u200b";
+      const { cvm, state } = await created("phala", { ...PHALA_ENV, [escaped]: VALUES.FEATURE_FLAG });
+      assert.deepEqual(state.envRevisions, { API_TOKEN: 1, DB_URL: 1, LOG_LEVEL: 1, [escaped]: 1 });
+      assert.deepEqual(state.envKeys, ["API_TOKEN", "DB_URL", "LOG_LEVEL", "__proto__"]);
+      const inside = emulator.inspectCvm(cvm.id);
+      assert.deepEqual(inside.allowed_envs, ["API_TOKEN", "DB_URL", "LOG_LEVEL", "__proto__"]);
+      assert.equal(Object.getOwnPropertyDescriptor(inside.env, "__proto__")?.value, VALUES.FEATURE_FLAG);
+    });
+  });
+
   describe("Diff", () => {
     it("reordered keys with the same values: check yields the old inputs and diff asks no replacement", async () => {
       const { cvm: phala, id, inputs, state } = await created("phala", PHALA_ENV);
