@@ -11,16 +11,10 @@ export interface SentTransaction {
 
 const sentByNonce = new Map<string, Map<number, SentTransaction>>();
 
-const sentBy = (key: string): Map<number, SentTransaction> => {
-  const sent = sentByNonce.get(key) ?? new Map<number, SentTransaction>();
-  sentByNonce.set(key, sent);
-  return sent;
-};
-
 export const sentWithCalldata = (key: string, to: string, data: string): SentTransaction | undefined =>
-  [...sentBy(key).values()].find((tx) => tx.to === to && tx.data === data);
+  [...(sentByNonce.get(key)?.values() ?? [])].find((tx) => tx.to === to && tx.data === data);
 
-export const sentNonce = (key: string, nonce: number): boolean => sentBy(key).has(nonce);
+export const sentNonce = (key: string, nonce: number): boolean => sentByNonce.get(key)?.has(nonce) ?? false;
 
 /**
  * The nonce to sign with: the node's pending count, stepped past nonces this process already used (a
@@ -28,14 +22,14 @@ export const sentNonce = (key: string, nonce: number): boolean => sentBy(key).ha
  * whose transaction was dropped is free again, so the next send fills that gap.
  */
 export function nextNonce(key: string, pendingNonce: number): number {
-  const sent = sentBy(key);
   let nonce = pendingNonce;
-  while (sent.has(nonce)) nonce++;
+  while (sentNonce(key, nonce)) nonce++;
   return nonce;
 }
 
 export function recordSent(key: string, nonce: number, tx: SentTransaction): void {
-  sentBy(key).set(nonce, tx);
+  const sent = sentByNonce.get(key) ?? new Map<number, SentTransaction>();
+  sentByNonce.set(key, sent.set(nonce, tx));
 }
 
 /**
