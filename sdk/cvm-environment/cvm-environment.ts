@@ -10,6 +10,7 @@ import {
 } from "../../provider/cvm-environment/properties";
 import type { CvmEnvironmentArgs } from "./args";
 import { envKeysCarried } from "./env-keys-carried";
+import { withoutPromiseStacks } from "./promise-stacks";
 import { cvmEnvironmentShim } from "./shim";
 
 /** Every declared property is an output; one the program did not set needs a placeholder to get one. */
@@ -47,6 +48,11 @@ export class CvmEnvironment extends pulumi.dynamic.Resource {
     };
     for (const key of SECRET_INPUT_NAMES) props[key] = secretIfSet(props[key]);
     const secretOutputs = pulumi.mergeOptions(opts, { additionalSecretOutputs: SECRET_NAMES });
-    super(cvmEnvironmentShim, name, props, secretOutputs, undefined, "CvmEnvironment");
+    const restoreStacks = withoutPromiseStacks();
+    try {
+      super(cvmEnvironmentShim, name, props, secretOutputs, undefined, "CvmEnvironment");
+    } finally {
+      restoreStacks();
+    }
   }
 }

@@ -70,4 +70,38 @@ describe("CvmEnvironment SDK class (mocks)", () => {
       "a map that arrives later is escaped when it arrives",
     );
   });
+
+  describe("the stacks the runtime formats while a resource registers", () => {
+    /** Constructs a resource and counts the stack traces formatted with at least one frame meanwhile. */
+    const stacksFormatted = (name: string): number => {
+      const original = Error.prepareStackTrace;
+      let formatted = 0;
+      Error.prepareStackTrace = (error, frames) => {
+        if (frames.length > 0) formatted++;
+        return original ? original(error, frames) : `${error}`;
+      };
+      const limit = Error.stackTraceLimit;
+      try {
+        new CvmEnvironment(name, { cvmId: "cvm_x", env: { A: "1" } });
+        assert.equal(Error.stackTraceLimit, limit, "the limit is restored");
+      } finally {
+        Error.prepareStackTrace = original;
+      }
+      return formatted;
+    };
+
+    it("are skipped for the promises made per property; the source position is still captured", () => {
+      // One stack: the runtime's own capture of the resource's source position.
+      assert.equal(stacksFormatted("stackless-env"), 1);
+    });
+
+    it("are kept when PULUMI_DEBUG_PROMISE_LEAKS asks for them", () => {
+      process.env.PULUMI_DEBUG_PROMISE_LEAKS = "true";
+      try {
+        assert.ok(stacksFormatted("leak-debug-env") > PROPERTY_NAMES.length);
+      } finally {
+        delete process.env.PULUMI_DEBUG_PROMISE_LEAKS;
+      }
+    });
+  });
 });
