@@ -29,6 +29,12 @@ export async function waitForOperation(
   let lastState = "accepted";
   let operationsListed = true;
   for (;;) {
+    // An operation accepted a moment ago is still running: every look, the first too, follows a pause.
+    const remaining = deadline - ctx.now();
+    if (remaining <= 0) throw new ReadyTimeoutError(request.correlationId, request.timeoutSeconds, lastState);
+    await ctx.sleep(Math.min(interval, remaining));
+    interval = nextPollInterval(ctx.timing, interval, ctx.now() - start);
+
     const operations = operationsListed
       ? await listRecentOperations(ctx, request.cvmId).catch(unlisted)
       : undefined;
@@ -54,10 +60,6 @@ export async function waitForOperation(
       if (idleWithoutOperation >= IDLE_OBSERVATIONS_WITHOUT_OPERATION) return undefined;
       report(`CVM ${detail.status}${busy ? " (busy)" : ""}`);
     }
-    const remaining = deadline - ctx.now();
-    if (remaining <= 0) throw new ReadyTimeoutError(request.correlationId, request.timeoutSeconds, lastState);
-    await ctx.sleep(Math.min(interval, remaining));
-    interval = nextPollInterval(ctx.timing, interval, ctx.now() - start);
   }
 
   function report(state: string) {

@@ -6,13 +6,12 @@ import { OneResourceStack, providerFor, providerWithApi } from "./helpers/harnes
 
 /**
  * The API requests one update makes, by kind, counted by the emulator. The provider's sleep waits for
- * the emulator's operation to finish, so the wait polls exactly twice (once while the operation runs,
- * once when it has completed) and the counts do not depend on timing.
+ * the emulator's operation to finish, and the wait looks first after a pause, so it polls exactly once
+ * and the counts do not depend on timing.
  */
 describe("CvmEnvironment: API requests per update", function () {
   this.timeout(120_000);
-  // Long enough that the first poll, right after the PATCH, always finds the operation running.
-  const emu = useEmulator({ settings: { operationDurationMs: 1_000 } });
+  const emu = useEmulator();
 
   it("an on-chain key-set change, in a new provider process, and then a values-only change", async () => {
     const target = emu.cvms.find((c) => c.name === "onchain-env-demo");
@@ -35,9 +34,9 @@ describe("CvmEnvironment: API requests per update", function () {
     await stack.up({ cvmId: target.id, env: { A: "1", B: "2", C: "3" } });
     assert.deepEqual(emu.requestCounts(), {
       "GET /cvms/{id}": 1,
-      // The second-writer guard, its check again before phase 2 (after the chain step), and two polls
-      // of the wait; the last one also shows that no other writer wrote meanwhile.
-      "GET /cvms/{id}/operations": 4,
+      // The second-writer guard, its check again before phase 2 (after the chain step), and the wait's
+      // one poll, which also shows that no other writer wrote meanwhile.
+      "GET /cvms/{id}/operations": 3,
       "GET /kms/on-chain/{chain}": 1,
       "GET /kms/{kms}/pubkey/{app_id}": 1,
       // The compose hash is checked against the compose file the CVM detail carried.
@@ -48,8 +47,8 @@ describe("CvmEnvironment: API requests per update", function () {
     await stack.up({ cvmId: target.id, env: { A: "1", B: "2b", C: "3" } });
     assert.deepEqual(emu.requestCounts(), {
       "GET /cvms/{id}": 1,
-      // The guard and two polls of the wait.
-      "GET /cvms/{id}/operations": 3,
+      // The guard and the wait's one poll.
+      "GET /cvms/{id}/operations": 2,
       // The chain's KMS signing key is known to this process since the last update.
       "GET /kms/{kms}/pubkey/{app_id}": 1,
       "PATCH /cvms/{id}/envs": 1,

@@ -45,8 +45,19 @@ describe("CvmEnvironment operation wait", () => {
     let polls = 0;
     const { ctx, sleeps, reports } = fakeContext(() => [op(++polls < 7 ? "in_progress" : "completed")]);
     await waitForOperation(ctx, { cvmId: "cvm_1", correlationId: "c1", timeoutSeconds: 60 });
-    assert.deepEqual(sleeps, [500, 750, 1125, 1688, 2000, 2000]);
+    assert.deepEqual(sleeps, [500, 750, 1125, 1688, 2000, 2000, 2000]);
     assert.equal(reports.filter((r) => r.includes("in_progress")).length, 1);
+  });
+
+  it("looks first after one interval, so an operation that is over by then costs one request", async () => {
+    let polls = 0;
+    const { ctx, sleeps } = fakeContext(() => {
+      polls++;
+      return [op("completed")];
+    });
+    await waitForOperation(ctx, { cvmId: "cvm_1", correlationId: "c1", timeoutSeconds: 60 });
+    assert.deepEqual(sleeps, [500]);
+    assert.equal(polls, 1);
   });
 
   it("notices an operation that ends after 10 s within the capped interval", async () => {
@@ -93,6 +104,6 @@ describe("CvmEnvironment operation wait", () => {
   it("without an operations entry, trusts an idle running CVM after a few looks", async () => {
     const { ctx, sleeps } = fakeContext(() => []);
     await waitForOperation(ctx, { cvmId: "cvm_1", correlationId: "c1", timeoutSeconds: 60 });
-    assert.equal(sleeps.length, 2);
+    assert.equal(sleeps.length, 3);
   });
 });
