@@ -17,6 +17,7 @@ const CLI_DEFAULT_PARALLEL = availableParallelism() * 4;
 /** The official CLI polls the CVM every 2 s while an update is applied (phala-api.md §3.6). */
 const CLI_POLL_MS = 2_000;
 const ENV = { LOG_LEVEL: "info", FEATURE: "on" };
+const NEXT_ENV = { ...ENV, REGION: "eu" };
 
 interface Side {
   label: string;
@@ -50,12 +51,12 @@ async function compare(workspace: Workspace, project: string, n: number, blockTi
     const sides = [
       await sdkLoop(emulator, n),
       await providerDirect(emulator, n),
-      await providerThroughCli(emulator, n, projectDir),
+      ...(await providerThroughCli(emulator, n, projectDir)),
     ];
     // More resources than the CLI runs at once by default: also as a user who raises it would run it.
     if (n > CLI_DEFAULT_PARALLEL) {
       const parallelDir = workspace.addProject(project, `bench-${n}-${blockTime ?? 0}-parallel`);
-      sides.push(await providerThroughCli(emulator, n, parallelDir, ["--parallel", String(n)]));
+      sides.push(...(await providerThroughCli(emulator, n, parallelDir, ["--parallel", String(n)])));
     }
     const mining = blockTime === undefined ? "instant mining" : `${blockTime} s blocks`;
     const opMs = emulator.settings().operationDurationMs;
@@ -136,13 +137,17 @@ async function sdkLoop(emulator: Emulator, n: number): Promise<Side> {
   });
 }
 
-/** `pulumi up` of a project with one CvmEnvironment per CVM (CLI, language host, program, provider host). */
+/**
+ * `pulumi up` of a project with one CvmEnvironment per CVM (CLI, language host, program, provider
+ * host): the first run, which type-checks and compiles the program, and a second one with the next
+ * key set.
+ */
 async function providerThroughCli(
   emulator: Emulator,
   n: number,
   projectDir: string,
   upArgs: string[] = [],
-): Promise<Side> {
+): Promise<Side[]> {
   const ids = await onchainCvms(emulator, `cli${upArgs.length}`, n);
   const session = pulumiSession(projectDir);
   const pulumi = async (args: string[]) => {
@@ -160,11 +165,14 @@ async function providerThroughCli(
       ["env", JSON.stringify(ENV)],
     ];
     for (const [key, value] of config) await pulumi(["config", "set", key, value]);
-    return await measureSide(
-      emulator,
-      `provider through the pulumi CLI (pulumi up${["", ...upArgs].join(" ")})`,
-      () => pulumi(["up", "--yes", "--skip-preview", ...upArgs]),
-    );
+    const up = () => pulumi(["up", "--yes", "--skip-preview", ...upArgs]);
+    const command = `pulumi up${["", ...upArgs].join(" ")}`;
+    const first = await measureSide(emulator, `provider through the pulumi CLI (${command})`, up);
+    // The same CVMs get the next key set: the program's TypeScript is now in ts-node's compile cache,
+    // as on every run after the first one since the program was last edited.
+    await pulumi(["config", "set", "env", JSON.stringify(NEXT_ENV)]);
+    const again = await measureSide(emulator, `  ${command} again (next key set, compile cached)`, up);
+    return [first, again];
   } finally {
     session.dispose();
   }
