@@ -1,5 +1,6 @@
 import { bareHex } from "../normalize";
 import { applyEnv } from "./apply-env";
+import type { EarlierEnvPublicKey } from "./env-public-key";
 import { buildEnvRequest, type EnvSource } from "./env-request";
 import {
   assertNoConcurrentWrite,
@@ -26,6 +27,7 @@ export async function applyAndWait(
     "waitForReady" | "readyTimeoutSeconds" | "verifyComposeHash" | "allowUnverifiedEnvPublicKey"
   >,
   history: WriteHistory,
+  earlierKey?: EarlierEnvPublicKey,
 ): Promise<ComputedOutputs> {
   const baseline = await guardForeignWrites(ctx, cvm, history);
   const { request, envPublicKey: publicKey } = await buildEnvRequest(
@@ -33,6 +35,7 @@ export async function applyAndWait(
     cvm,
     source,
     options.allowUnverifiedEnvPublicKey,
+    earlierKey,
   );
   // The guard read the operations just before the first send; a send after a wait reads them again.
   const applied = await applyEnv(ctx, cvm, request, {

@@ -21,8 +21,15 @@ export async function deleteCvmEnvironment(
   if (cvm === undefined) return;
   ctx.report(`Clearing the environment of ${cvm.canonicalId}`);
   const options = applyOptionsOf(stored);
-  await applyAndWait(ctx, cvm, { env: {}, envRevisions: {} }, options, {
-    ...(stored.correlationId ? { ours: stored.correlationId } : {}),
-    overwriteForeignEnv: options.overwriteForeignEnv,
-  });
+  await applyAndWait(
+    ctx,
+    cvm,
+    { env: {}, envRevisions: {} },
+    options,
+    {
+      ...(stored.correlationId ? { ours: stored.correlationId } : {}),
+      overwriteForeignEnv: options.overwriteForeignEnv,
+    },
+    stored,
+  );
 }

@@ -2,6 +2,7 @@ import { parseEnvPublicKey, verifyEnvPublicKeySignature } from "../crypto";
 import { findKmsSigningKey, type KmsSigningKeyLookup } from "../kms-signing-key";
 import { bareHex } from "../normalize";
 import { EnvPublicKeyError } from "./errors";
+import type { ComputedOutputs } from "./outputs";
 import type { FlowContext } from "./ports";
 import type { ResolvedCvm } from "./resolve-cvm";
 
@@ -11,6 +12,31 @@ export interface EnvPublicKey {
   readonly hex: string;
   /** True only when the KMS signature over the key was checked against the KMS k256 key. */
   readonly verified: boolean;
+}
+
+/** What state recorded of the env public key an earlier run encrypted to, and of the CVM it was for. */
+export type EarlierEnvPublicKey = Pick<
+  ComputedOutputs,
+  "envPublicKey" | "envPublicKeyVerified" | "appId" | "kmsType" | "chainId"
+>;
+
+/**
+ * A key verified in an earlier run still holds while the CVM belongs to the same app under the same
+ * KMS (the KMS derives the key from the app) and its detail names no other key: it is not looked up
+ * and verified again. Anything else (another app, KMS or key, a key not verified) looks it up.
+ */
+export function stillVerified(
+  earlier: EarlierEnvPublicKey | undefined,
+  cvm: ResolvedCvm,
+): EnvPublicKey | undefined {
+  if (!earlier?.envPublicKeyVerified || !earlier.envPublicKey) return undefined;
+  const fromDetail = cvm.detail.envPublicKey ?? cvm.detail.kmsInfo?.encryptedEnvPubkey;
+  const same =
+    earlier.appId === cvm.appId &&
+    earlier.kmsType === cvm.kmsType &&
+    earlier.chainId === cvm.chainId &&
+    (fromDetail === undefined || bareHex(fromDetail) === earlier.envPublicKey);
+  return same ? { ...parse(earlier.envPublicKey), verified: true } : undefined;
 }
 
 /**
@@ -27,7 +53,10 @@ export async function resolveEnvPublicKey(
   ctx: FlowContext,
   cvm: ResolvedCvm,
   allowUnverified: boolean,
+  earlier?: EarlierEnvPublicKey,
 ): Promise<EnvPublicKey> {
+  const known = stillVerified(earlier, cvm);
+  if (known) return known;
   const kmsInfo = cvm.detail.kmsInfo;
   const fromDetail = cvm.detail.envPublicKey ?? kmsInfo?.encryptedEnvPubkey;
   const kms = kmsInfo?.slug ?? kmsInfo?.id ?? cvm.kmsType;

@@ -1,7 +1,7 @@
 import type { PatchEnvsBody } from "../api";
 import { encryptEnv } from "../crypto";
 import { bareHex } from "../normalize";
-import { type EnvPublicKey, resolveEnvPublicKey } from "./env-public-key";
+import { type EarlierEnvPublicKey, type EnvPublicKey, resolveEnvPublicKey } from "./env-public-key";
 import { envKeysOf } from "./env-revisions";
 import type { CheckedInputs } from "./inputs";
 import type { FlowContext } from "./ports";
@@ -33,6 +33,7 @@ export async function buildEnvRequest(
   cvm: ResolvedCvm,
   source: EnvSource,
   allowUnverifiedEnvPublicKey: boolean,
+  earlierKey?: EarlierEnvPublicKey,
 ): Promise<BuiltEnvRequest> {
   if (source.encryptedEnv !== undefined) {
     const envKeys = await keysToSend(ctx, cvm, envKeysOf(source.envRevisions));
@@ -41,7 +42,7 @@ export async function buildEnvRequest(
   const values = new Map(
     Object.entries(source.env ?? {}).map(([key, value]) => [fromPropertyKey(key), value]),
   );
-  const envPublicKey = await resolveEnvPublicKey(ctx, cvm, allowUnverifiedEnvPublicKey);
+  const envPublicKey = await resolveEnvPublicKey(ctx, cvm, allowUnverifiedEnvPublicKey, earlierKey);
   const envKeys = await keysToSend(ctx, cvm, [...values.keys()]);
   const encryptedEnv = encryptEnv(
     envKeys.map((key) => ({ key, value: values.get(key) as string })),

@@ -30,10 +30,17 @@ export async function updateCvmEnvironment(
   const ctx = runtime.context(inputs);
   const cvm = await resolveCvm(ctx.api, previous.canonicalCvmId ?? id);
   const options = applyOptionsOf(inputs);
-  const computed = await applyAndWait(ctx, cvm, inputs, options, {
-    ...(previous.correlationId ? { ours: previous.correlationId } : {}),
-    overwriteForeignEnv: options.overwriteForeignEnv,
-  });
+  const computed = await applyAndWait(
+    ctx,
+    cvm,
+    inputs,
+    options,
+    {
+      ...(previous.correlationId ? { ours: previous.correlationId } : {}),
+      overwriteForeignEnv: options.overwriteForeignEnv,
+    },
+    previous,
+  );
   return { outs: buildOutputs(inputs, await withRegistrationBehindHash(ctx, cvm, computed, previous)) };
 }
 

@@ -109,4 +109,34 @@ describe("CvmEnvironment: env public key of an on-chain CVM without k256_pubkey"
     assert.deepEqual(emu.inspectCvm(target().id).env, { API_KEY: "a" });
     await stack.destroy();
   });
+
+  it("an update encrypts to the key verified at create; a CVM detail naming another key is checked again", async () => {
+    const pubkeyRequests = () => emu.requests().filter((r) => r.path.includes("/pubkey/")).length;
+    const { provider } = await providerWith();
+    const stack = new OneResourceStack(provider);
+    await stack.up({ cvmId: target().id, env: { API_KEY: "a" } });
+    const verifiedKey = stack.state?.outputs.envPublicKey;
+    assert.equal(stack.state?.outputs.envPublicKeyVerified, true);
+
+    const lookups = pubkeyRequests();
+    await stack.up({ cvmId: target().id, env: { API_KEY: "b" } });
+    assert.equal(pubkeyRequests(), lookups, "no KMS lookup");
+    assert.deepEqual(emu.inspectCvm(target().id).env, { API_KEY: "b" }, "the CVM decrypted it");
+    assert.equal(stack.state?.outputs.envPublicKey, verifiedKey);
+
+    const { provider: otherKey } = await providerWithApi(emu, (client) => ({
+      getCvm: async (id) => ({ ...(await client.getCvm(id)), envPublicKey: "ab".repeat(32) }),
+    }));
+    const changed = new OneResourceStack(otherKey);
+    changed.state = stack.state;
+    const patches = patchCount(emu);
+    await assert.rejects(changed.up({ cvmId: target().id, env: { API_KEY: "c" } }), (error: unknown) => {
+      assert.ok(error instanceof EnvPublicKeyError);
+      assert.match(error.message, /disagree on the env public key/);
+      return true;
+    });
+    assert.ok(pubkeyRequests() > lookups, "looked up and verified again");
+    assert.equal(patchCount(emu), patches, "nothing sent");
+    await stack.destroy();
+  });
 });

@@ -13,7 +13,7 @@ describe("CvmEnvironment: API requests per update", function () {
   this.timeout(120_000);
   const emu = useEmulator();
 
-  it("an on-chain key-set change, in a new provider process, and then a values-only change", async () => {
+  it("an on-chain create, a key-set change in a new provider process, then a values-only change", async () => {
     const target = emu.cvms.find((c) => c.name === "onchain-env-demo");
     assert.ok(target);
     const provider = async () => {
@@ -25,9 +25,18 @@ describe("CvmEnvironment: API requests per update", function () {
       return provider;
     };
     const created = new OneResourceStack(await provider());
+    emu.resetRequests();
     await created.up({ cvmId: target.id, env: { A: "1", B: "2" }, adoptExistingEnv: true });
+    assert.deepEqual(emu.requestCounts(), {
+      "GET /cvms/{id}": 1,
+      "GET /cvms/{id}/operations": 3,
+      // The KMS signing key of the chain, then the env public key it signed.
+      "GET /kms/on-chain/{chain}": 1,
+      "GET /kms/{kms}/pubkey/{app_id}": 1,
+      "PATCH /cvms/{id}/envs": 2,
+    });
 
-    // `pulumi up` starts a new provider process: nothing is known from an earlier run.
+    // `pulumi up` starts a new provider process: only state is known from the earlier run.
     const stack = new OneResourceStack(await provider());
     stack.state = created.state;
     emu.resetRequests();
@@ -37,9 +46,8 @@ describe("CvmEnvironment: API requests per update", function () {
       // The second-writer guard, its check again before phase 2 (after the chain step), and the wait's
       // one poll, which also shows that no other writer wrote meanwhile.
       "GET /cvms/{id}/operations": 3,
-      "GET /kms/on-chain/{chain}": 1,
-      "GET /kms/{kms}/pubkey/{app_id}": 1,
-      // The compose hash is checked against the compose file the CVM detail carried.
+      // No KMS lookups: the env public key in state was verified when the resource was created. The
+      // compose hash is checked against the compose file the CVM detail carried.
       "PATCH /cvms/{id}/envs": 2,
     });
 
@@ -49,8 +57,6 @@ describe("CvmEnvironment: API requests per update", function () {
       "GET /cvms/{id}": 1,
       // The guard and the wait's one poll.
       "GET /cvms/{id}/operations": 2,
-      // The chain's KMS signing key is known to this process since the last update.
-      "GET /kms/{kms}/pubkey/{app_id}": 1,
       "PATCH /cvms/{id}/envs": 1,
     });
     assert.deepEqual(emu.inspectCvm(target.id).env, { A: "1", B: "2b", C: "3" });
