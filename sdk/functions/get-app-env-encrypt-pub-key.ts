@@ -1,5 +1,4 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { z } from "zod";
 import type { PhalaClient } from "../../provider/api";
 import { NotFoundError } from "../../provider/api/errors";
 import { lazyModule } from "../../provider/lazy-module";
@@ -14,6 +13,7 @@ import {
   type PhalaInvokeOutputOptions,
   prepareCall,
 } from "./invoke";
+import { lazySchema } from "./lazy-schema";
 import { reportedKmsPublicKey } from "./reported-kms-public-key";
 import { EnvPublicKeySignatureError } from "./signature-mismatch-error";
 
@@ -60,12 +60,14 @@ export interface GetAppEnvEncryptPubKeyResult {
 
 const FUNCTION = "getAppEnvEncryptPubKey";
 
-const argsSchema = z.strictObject({
-  kms: kmsIdSchema,
-  appId: appIdSchema,
-  kmsPublicKey: kmsPublicKeySchema.optional(),
-  ...connectionArgShape,
-});
+const argsSchema = lazySchema((z) =>
+  z.strictObject({
+    kms: kmsIdSchema(),
+    appId: appIdSchema(),
+    kmsPublicKey: kmsPublicKeySchema().optional(),
+    ...connectionArgShape(),
+  }),
+);
 
 /**
  * The KMS signing key the API reports for `kms`, or null. Only newer API versions expose it

@@ -1,5 +1,4 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { z } from "zod";
 import type { CvmDetail } from "../../provider/api";
 import { cvmIdProblem } from "../../provider/api/cvm-id";
 import { lazyModule } from "../../provider/lazy-module";
@@ -14,6 +13,7 @@ import {
   type PhalaInvokeOutputOptions,
   prepareCall,
 } from "./invoke";
+import { lazySchema } from "./lazy-schema";
 
 export interface GetCvmArgs extends ConnectionArgs {
   /** The CVM: its id (`cvm_…`), app id (40 hex or `app_…`), VM UUID, instance id or name. */
@@ -72,13 +72,15 @@ export interface GetCvmResult {
 
 const FUNCTION = "getCvm";
 
-const argsSchema = z.strictObject({
-  cvmId: z
-    .string({ error: "must be a CVM id, app id, VM UUID, instance id or name (a string)" })
-    .trim()
-    .superRefine(satisfies(cvmIdProblem)),
-  ...connectionArgShape,
-});
+const argsSchema = lazySchema((z) =>
+  z.strictObject({
+    cvmId: z
+      .string({ error: "must be a CVM id, app id, VM UUID, instance id or name (a string)" })
+      .trim()
+      .superRefine(satisfies(cvmIdProblem)),
+    ...connectionArgShape(),
+  }),
+);
 
 function toResult(
   cvmId: string,

@@ -1,5 +1,4 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { z } from "zod";
 import { kmsIdSchema } from "./argument-schemas";
 import {
   type ConnectionArgs,
@@ -11,6 +10,7 @@ import {
   prepareCall,
 } from "./invoke";
 import { type KmsEntry, toKmsEntry } from "./kms-entry";
+import { lazySchema } from "./lazy-schema";
 
 export interface GetKmsInfoArgs extends ConnectionArgs {
   /** KMS id (`kms_…`) or slug (e.g. `kms-base-prod9`). */
@@ -24,10 +24,12 @@ export type GetKmsInfoResult = KmsEntry;
 
 const FUNCTION = "getKmsInfo";
 
-const argsSchema = z.strictObject({
-  kmsId: kmsIdSchema,
-  ...connectionArgShape,
-});
+const argsSchema = lazySchema((z) =>
+  z.strictObject({
+    kmsId: kmsIdSchema(),
+    ...connectionArgShape(),
+  }),
+);
 
 /** Looks up one KMS instance by id or slug; fails with a `NotFoundError` when there is none. */
 export async function getKmsInfo(

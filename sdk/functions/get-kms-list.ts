@@ -1,5 +1,4 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { z } from "zod";
 import { compact } from "../../provider/compact";
 import {
   type ConnectionArgs,
@@ -11,6 +10,7 @@ import {
   prepareCall,
 } from "./invoke";
 import { type KmsEntry, toKmsEntry } from "./kms-entry";
+import { lazySchema } from "./lazy-schema";
 
 export interface GetKmsListArgs extends ConnectionArgs {
   /** `true`: only on-chain KMS instances; `false`: only off-chain ones; omitted: all. */
@@ -28,10 +28,12 @@ export interface GetKmsListResult {
 
 const FUNCTION = "getKmsList";
 
-const argsSchema = z.strictObject({
-  onchain: z.boolean({ error: "must be a boolean" }).optional(),
-  ...connectionArgShape,
-});
+const argsSchema = lazySchema((z) =>
+  z.strictObject({
+    onchain: z.boolean({ error: "must be a boolean" }).optional(),
+    ...connectionArgShape(),
+  }),
+);
 
 /** Lists the KMS instances of Phala Cloud (`GET /kms`, every page), optionally only on- or off-chain ones. */
 export async function getKmsList(

@@ -1,5 +1,4 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { z } from "zod";
 import type { KmsOnChainDetail } from "../../provider/api";
 import {
   type ConnectionArgs,
@@ -10,6 +9,7 @@ import {
   type PhalaInvokeOutputOptions,
   prepareCall,
 } from "./invoke";
+import { lazySchema } from "./lazy-schema";
 import { reportedKmsPublicKey } from "./reported-kms-public-key";
 
 /** Chains with an on-chain Phala KMS. */
@@ -73,10 +73,12 @@ export interface GetKmsOnChainDetailResult {
 
 const FUNCTION = "getKmsOnChainDetail";
 
-const argsSchema = z.strictObject({
-  chain: z.enum(KMS_CHAINS, { error: `must be one of ${KMS_CHAINS.join(", ")}` }),
-  ...connectionArgShape,
-});
+const argsSchema = lazySchema((z) =>
+  z.strictObject({
+    chain: z.enum(KMS_CHAINS, { error: `must be one of ${KMS_CHAINS.join(", ")}` }),
+    ...connectionArgShape(),
+  }),
+);
 
 function toResult(detail: KmsOnChainDetail): GetKmsOnChainDetailResult {
   return {

@@ -1,5 +1,4 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { z } from "zod";
 import { bareHex } from "../../provider/normalize";
 import {
   type ConnectionArgs,
@@ -10,6 +9,7 @@ import {
   type PhalaInvokeOutputOptions,
   prepareCall,
 } from "./invoke";
+import { lazySchema } from "./lazy-schema";
 
 export interface GetNextAppIdsArgs extends ConnectionArgs {
   /** How many app ids to return: a whole number from 1 to 20; default 1. */
@@ -35,15 +35,17 @@ export interface GetNextAppIdsResult {
 
 const FUNCTION = "getNextAppIds";
 
-const argsSchema = z.strictObject({
-  count: z
-    .number({ error: "must be a whole number from 1 to 20" })
-    .int({ error: "must be a whole number from 1 to 20" })
-    .min(1, { error: "must be at least 1" })
-    .max(20, { error: "must be at most 20" })
-    .default(1),
-  ...connectionArgShape,
-});
+const argsSchema = lazySchema((z) =>
+  z.strictObject({
+    count: z
+      .number({ error: "must be a whole number from 1 to 20" })
+      .int({ error: "must be a whole number from 1 to 20" })
+      .min(1, { error: "must be at least 1" })
+      .max(20, { error: "must be at most 20" })
+      .default(1),
+    ...connectionArgShape(),
+  }),
+);
 
 /**
  * The next app ids of the team for the Phala KMS (`GET /kms/phala/next_app_id`). Read-only: nothing

@@ -6,7 +6,7 @@
  * during preview as well as during update; everything here is read-only.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { z } from "zod";
+import type { z } from "zod";
 import type { PhalaClient } from "../../provider/api";
 import { apiUrlProblem } from "../../provider/api/base-url";
 import { compact } from "../../provider/compact";
@@ -14,6 +14,7 @@ import { PHALA_SETTING_ENV_VARS, requireApiKey, resolvePhalaSettings } from "../
 import { lazyModule } from "../../provider/lazy-module";
 import { satisfies } from "../../provider/rule";
 import { type ArgumentProblem, InvalidArgumentError } from "./argument-error";
+import { lazySchema } from "./lazy-schema";
 
 /** Connection arguments every function accepts; each overrides stack config and environment. */
 export interface ConnectionArgs {
@@ -49,8 +50,8 @@ export interface PhalaInvokeOutputOptions extends PhalaInvokeOptions {
 /** The arguments of a function's Output form: every field may be an `Input`. */
 export type OutputArgs<T> = { [K in keyof T]: pulumi.Input<T[K]> };
 
-/** zod shape of {@link ConnectionArgs}; spread it into each function's argument schema. */
-export const connectionArgShape = {
+/** zod shape of {@link ConnectionArgs}; spread `connectionArgShape()` into each function's argument schema. */
+export const connectionArgShape = lazySchema((z) => ({
   apiKey: z
     .string({ error: "must be a string" })
     .trim()
@@ -64,16 +65,18 @@ export const connectionArgShape = {
     .superRefine(satisfies(apiUrlProblem))
     .transform((url) => url.replace(/\/+$/, ""))
     .optional(),
-};
+}));
 
-const invokeOptionsSchema = z.strictObject({
-  timeoutMs: z
-    .number({ error: "must be a number of milliseconds" })
-    .int({ error: "must be a whole number of milliseconds" })
-    .min(1, { error: "must be at least 1" })
-    .max(600_000, { error: "must be at most 600000" })
-    .optional(),
-});
+const invokeOptionsSchema = lazySchema((z) =>
+  z.strictObject({
+    timeoutMs: z
+      .number({ error: "must be a number of milliseconds" })
+      .int({ error: "must be a whole number of milliseconds" })
+      .min(1, { error: "must be at least 1" })
+      .max(600_000, { error: "must be at most 600000" })
+      .optional(),
+  }),
+);
 
 function issueProblems(issues: readonly z.core.$ZodIssue[], prefix: string): ArgumentProblem[] {
   const problems: ArgumentProblem[] = [];
@@ -114,7 +117,7 @@ function parseArguments<S extends z.ZodType>(functionName: string, schema: S, ar
 
 /** Validates the Promise-form options. */
 function parseInvokeOptions(functionName: string, options: unknown): PhalaInvokeOptions {
-  const result = invokeOptionsSchema.safeParse(options ?? {}, { error: fallbackMessage });
+  const result = invokeOptionsSchema().safeParse(options ?? {}, { error: fallbackMessage });
   if (result.success) return result.data;
   throw new InvalidArgumentError(functionName, issueProblems(result.error.issues, "options"));
 }
@@ -148,16 +151,17 @@ function connect(functionName: string, args: ConnectionArgs, options: PhalaInvok
 }
 
 /**
- * The start of every Promise-form function: validates its arguments and options (nothing is sent
- * when they are bad) and builds the API client from them and the configured settings.
+ * The start of every Promise-form function: validates its arguments against its {@link lazySchema}
+ * and its options (nothing is sent when they are bad) and builds the API client from them and the
+ * configured settings.
  */
 export function prepareCall<S extends z.ZodType<ConnectionArgs>>(
   functionName: string,
-  schema: S,
+  schema: () => S,
   args: unknown,
   options: unknown,
 ): { args: z.output<S>; client: PhalaClient } {
-  const parsed = parseArguments(functionName, schema, args);
+  const parsed = parseArguments(functionName, schema(), args);
   return { args: parsed, client: connect(functionName, parsed, parseInvokeOptions(functionName, options)) };
 }
 

@@ -6,5 +6,5 @@ import { kmsPublicKeySchema } from "./argument-schemas";
  */
 export function reportedKmsPublicKey(value: object): string | null {
   const key = "k256Pubkey" in value ? value.k256Pubkey : undefined;
-  return typeof key === "string" && kmsPublicKeySchema.safeParse(key).success ? key.trim() : null;
+  return typeof key === "string" && kmsPublicKeySchema().safeParse(key).success ? key.trim() : null;
 }

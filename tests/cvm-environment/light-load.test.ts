@@ -6,6 +6,8 @@ const PROVIDER = resolve(__dirname, "../../provider/index.ts");
 const SDK = resolve(__dirname, "../../sdk/index.ts");
 const CLASS = resolve(__dirname, "../../sdk/cvm-environment/cvm-environment.ts");
 const HEAVY = /[\\/]node_modules[\\/](viem|got|@noble[\\/][^\\/]+)[\\/]/;
+/** The same, and zod: what a program importing the SDK or only the CvmEnvironment class must not load. */
+const WITH_ZOD = new RegExp(HEAVY.source.replace("(viem|", "(zod|viem|"));
 
 /** In a fresh process: require an entry, run `steps`, and list the heavy packages loaded. */
 function heavyPackagesAfter(steps: string, entry = PROVIDER, heavy = HEAVY): string[] {
@@ -25,7 +27,7 @@ function heavyPackagesAfter(steps: string, entry = PROVIDER, heavy = HEAVY): str
   return JSON.parse(out) as string[];
 }
 
-describe("CvmEnvironment provider module loading", () => {
+describe("Module loading of the provider, the SDK and the CvmEnvironment class", () => {
   it("configure, check and diff load neither viem, got nor @noble", () => {
     const heavy = heavyPackagesAfter(`
       await provider.configure({ config: { get: () => undefined } });
@@ -41,12 +43,22 @@ describe("CvmEnvironment provider module loading", () => {
     assert.ok(heavy.includes("viem") && heavy.includes("got"), `loaded: ${heavy.join(", ")}`);
   });
 
-  it("a program importing the SDK loads none of them", () => {
-    assert.deepEqual(heavyPackagesAfter("", SDK), []);
+  it("a program importing the SDK loads none of them, nor zod", () => {
+    assert.deepEqual(heavyPackagesAfter("", SDK, WITH_ZOD), []);
+  });
+
+  it("the SDK's data-source functions load zod on their first call, and still validate with it", () => {
+    const heavy = heavyPackagesAfter(
+      `
+      const error = await entry.getKmsList({ onchain: "yes" }).catch((e) => e);
+      if (!(error instanceof entry.InvalidArgumentError)) throw new Error("no argument error: " + error);`,
+      SDK,
+      WITH_ZOD,
+    );
+    assert.deepEqual(heavy, ["zod"]);
   });
 
   it("the CvmEnvironment class and the property declaration it derives from load no zod either", () => {
-    const withZod = new RegExp(HEAVY.source.replace("(viem|", "(zod|viem|"));
-    assert.deepEqual(heavyPackagesAfter("", CLASS, withZod), []);
+    assert.deepEqual(heavyPackagesAfter("", CLASS, WITH_ZOD), []);
   });
 });
