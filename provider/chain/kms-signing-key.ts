@@ -1,8 +1,9 @@
-import { createPublicClient, http, isAddress } from "viem";
+import { createPublicClient, isAddress } from "viem";
 import { redactRpcUrl, rpcUrlSecrets } from "../redact";
 import { checkChainId } from "./check-chain-id";
 import { InvalidChainParamsError } from "./errors";
 import { readKmsSigningKey } from "./read-app-state";
+import { rpcTransport } from "./rpc-transport";
 
 interface KmsSigningKeyParams {
   rpcUrl: string;
@@ -21,7 +22,7 @@ export async function kmsSigningKeyOnChain(params: KmsSigningKeyParams): Promise
     throw new InvalidChainParamsError("kmsContract", "expected a 0x-prefixed 20-byte address");
   }
   const context = {
-    client: createPublicClient({ transport: http(params.rpcUrl) }),
+    client: createPublicClient({ transport: rpcTransport(params.rpcUrl) }),
     rpcOrigin: redactRpcUrl(params.rpcUrl),
     secrets: rpcUrlSecrets(params.rpcUrl),
   };

@@ -1,4 +1,4 @@
-import { createPublicClient, defineChain, getAddress, http, isAddress, type TransactionReceipt } from "viem";
+import { createPublicClient, defineChain, getAddress, isAddress, type TransactionReceipt } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { sameHex } from "../normalize";
 import { redactRpcUrl, rpcUrlSecrets } from "../redact";
@@ -18,6 +18,7 @@ import {
 } from "./find-registration";
 import { assertAppContract, isComposeHashAllowed, isDeviceAllowed, readOwner } from "./read-app-state";
 import type { ChainContext } from "./rpc-call";
+import { rpcTransport } from "./rpc-transport";
 import { sendAppTransaction } from "./send-app-transaction";
 import { assertRegistrationReceipt, isRegistrationReceipt, waitForReceipt } from "./wait-for-receipt";
 
@@ -95,7 +96,7 @@ export async function registerComposeHash(
   const { contract, timeoutMs, pollIntervalMs } = validated;
   const progress = params.onProgress;
   const rpcOrigin = redactRpcUrl(params.rpcUrl);
-  const transport = http(params.rpcUrl);
+  const transport = rpcTransport(params.rpcUrl);
   const context: ChainContext = {
     client: createPublicClient({ transport }),
     rpcOrigin,
