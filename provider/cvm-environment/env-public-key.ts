@@ -30,7 +30,7 @@ export function stillVerified(
   cvm: ResolvedCvm,
 ): EnvPublicKey | undefined {
   if (!earlier?.envPublicKeyVerified || !earlier.envPublicKey) return undefined;
-  const fromDetail = cvm.detail.envPublicKey ?? cvm.detail.kmsInfo?.encryptedEnvPubkey;
+  const fromDetail = cvm.detail.envPublicKey;
   const same =
     earlier.appId === cvm.appId &&
     earlier.kmsType === cvm.kmsType &&
@@ -58,7 +58,7 @@ export async function resolveEnvPublicKey(
   const known = stillVerified(earlier, cvm);
   if (known) return known;
   const kmsInfo = cvm.detail.kmsInfo;
-  const fromDetail = cvm.detail.envPublicKey ?? kmsInfo?.encryptedEnvPubkey;
+  const fromDetail = cvm.detail.envPublicKey;
   const kms = kmsInfo?.slug ?? kmsInfo?.id ?? cvm.kmsType;
   const onChain = cvm.chainId !== undefined;
   const lookup: KmsSigningKeyLookup = onChain
