@@ -122,17 +122,17 @@ function parseInvokeOptions(functionName: string, options: unknown): PhalaInvoke
   throw new InvalidArgumentError(functionName, issueProblems(result.error.issues, "options"));
 }
 
-/**
- * The API client for one call. Settings: the call's own `apiKey`/`apiUrl`, then `phala:apiKey` /
- * `phala:apiUrl` stack config (secret config included), then `PHALA_CLOUD_API_KEY` /
- * `PHALA_CLOUD_API_PREFIX`.
- */
 /** The client (got) loads when a function is first called, not when the program imports the SDK. */
 const apiClient = lazyModule<typeof import("../../provider/api/client")>(
   require,
   "../../provider/api/client",
 );
 
+/**
+ * The API client for one call. Settings: the call's own `apiKey`/`apiUrl`, then `phala:apiKey` /
+ * `phala:apiUrl` stack config (secret config included), then `PHALA_CLOUD_API_KEY` /
+ * `PHALA_CLOUD_API_PREFIX`.
+ */
 function connect(functionName: string, args: ConnectionArgs, options: PhalaInvokeOptions): PhalaClient {
   const config = new pulumi.Config("phala");
   const settings = resolvePhalaSettings((name) =>
